@@ -1,0 +1,303 @@
+/**
+ * One open statute: its Y.Doc, the people connected to it, and the order in which their changes
+ * are stored and relayed.
+ *
+ * Every change goes through a per-room queue: apply to the document, capture what actually
+ * changed (Yjs emits nothing for updates it already has), append that to the store, and only then
+ * relay it to the others. A sync-step-1 reply is queued too, so nobody receives state that is not
+ * yet on disk. If the server dies between applying and storing, nothing was relayed and the
+ * sender still holds the change; its next sync sends it again.
+ */
+import type { WebSocket } from 'ws'
+import * as Y from 'yjs'
+import * as encoding from 'lib0/encoding'
+import * as decoding from 'lib0/decoding'
+import * as syncProtocol from 'y-protocols/sync'
+import * as awarenessProtocol from 'y-protocols/awareness'
+import { CloseCode, MessageType, SyncMessageType } from '../../model/protocol.js'
+import { readMeta } from '../../model/statuteDoc.js'
+import type { StatuteStore } from '../storage/StatuteStore.js'
+import type { Identity } from '../identity/identity.js'
+import { mergeStoredUpdates as defaultMerge } from './docState.js'
+
+export interface RoomLogger {
+  info(obj: object, msg?: string): void
+  warn(obj: object, msg?: string): void
+  error(obj: object, msg?: string): void
+}
+
+export interface RoomOptions {
+  readonly maxMessageBytes: number
+  readonly compactAfterUpdates: number
+  /** Called when the last connection leaves. */
+  readonly onIdle: (room: Room) => void
+  readonly logger: RoomLogger
+}
+
+interface Connection {
+  readonly identity: Identity
+  readonly canEdit: boolean
+  /** Awareness client ids this connection announced, removed when it closes. */
+  readonly awarenessIds: Set<number>
+}
+
+class ProtocolError extends Error {
+  constructor(
+    readonly closeCode: number,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+/** How long after the last change the statute list's summary (title, time) is refreshed. */
+const SUMMARY_DELAY_MS = 1000
+
+export class Room {
+  readonly awareness: awarenessProtocol.Awareness
+  private readonly connections = new Map<WebSocket, Connection>()
+  private queue: Promise<void> = Promise.resolve()
+  private captured: Uint8Array[] = []
+  private logLength: number
+  private compacting = false
+  private summaryTimer: NodeJS.Timeout | undefined
+  private destroyed = false
+
+  constructor(
+    readonly id: string,
+    readonly doc: Y.Doc,
+    private readonly store: StatuteStore,
+    initialLogLength: number,
+    private readonly options: RoomOptions,
+  ) {
+    this.logLength = initialLogLength
+    this.awareness = new awarenessProtocol.Awareness(doc)
+    // The server is not a participant: it holds no awareness state of its own.
+    this.awareness.setLocalState(null)
+    this.doc.on('update', (update: Uint8Array) => this.captured.push(update))
+    this.awareness.on('update', this.relayAwareness)
+  }
+
+  get connectionCount(): number {
+    return this.connections.size
+  }
+
+  /** Identities of the people connected now. */
+  get people(): Identity[] {
+    return [...this.connections.values()].map((c) => c.identity)
+  }
+
+  /** Wires up a freshly upgraded socket and starts the sync handshake. */
+  addConnection(ws: WebSocket, identity: Identity, canEdit: boolean): void {
+    const connection: Connection = { identity, canEdit, awarenessIds: new Set() }
+    this.connections.set(ws, connection)
+    ws.binaryType = 'nodebuffer'
+    ws.on('message', (data: Buffer, isBinary: boolean) => this.onMessage(ws, data, isBinary))
+    ws.on('close', () => this.removeConnection(ws))
+    ws.on('error', (error) => {
+      this.options.logger.warn({ room: this.id, err: error }, 'websocket error')
+      this.removeConnection(ws)
+    })
+    // Handshake, queued so the reply reflects only what is stored.
+    this.enqueue(ws, () => {
+      const encoder = encoding.createEncoder()
+      encoding.writeVarUint(encoder, MessageType.sync)
+      syncProtocol.writeSyncStep1(encoder, this.doc)
+      this.send(ws, encoding.toUint8Array(encoder))
+      const states = [...this.awareness.getStates().keys()]
+      if (states.length > 0) this.send(ws, this.awarenessMessage(states))
+    })
+  }
+
+  private onMessage(ws: WebSocket, data: Buffer, isBinary: boolean): void {
+    try {
+      if (!isBinary) throw new ProtocolError(CloseCode.badMessage, 'Alleen binaire berichten (binary frames only)')
+      if (data.byteLength > this.options.maxMessageBytes) {
+        throw new ProtocolError(CloseCode.tooLarge, `Bericht te groot (${data.byteLength} > ${this.options.maxMessageBytes} bytes)`)
+      }
+      const message = new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+      const decoder = decoding.createDecoder(message)
+      const type = decoding.readVarUint(decoder)
+      if (type === MessageType.sync) this.onSyncMessage(ws, decoder)
+      else if (type === MessageType.awareness) this.onAwarenessMessage(ws, decoding.readVarUint8Array(decoder))
+      else if (type === MessageType.queryAwareness) this.send(ws, this.awarenessMessage([...this.awareness.getStates().keys()]))
+      else if (type === MessageType.auth) return
+      else throw new ProtocolError(CloseCode.badMessage, `Onbekend berichttype ${type}`)
+    } catch (error) {
+      this.reject(ws, error)
+    }
+  }
+
+  private onSyncMessage(ws: WebSocket, decoder: decoding.Decoder): void {
+    const subtype = decoding.readVarUint(decoder)
+    if (subtype === SyncMessageType.step1) {
+      const stateVector = decoding.readVarUint8Array(decoder)
+      // Validate now so a broken state vector is rejected at once, not inside the queue.
+      Y.decodeStateVector(stateVector)
+      this.enqueue(ws, () => {
+        const encoder = encoding.createEncoder()
+        encoding.writeVarUint(encoder, MessageType.sync)
+        syncProtocol.writeSyncStep2(encoder, this.doc, stateVector)
+        this.send(ws, encoding.toUint8Array(encoder))
+      })
+    } else if (subtype === SyncMessageType.step2 || subtype === SyncMessageType.update) {
+      const update = decoding.readVarUint8Array(decoder)
+      const connection = this.connections.get(ws)
+      // Read-only members' changes are dropped here, whatever their client does.
+      if (!connection?.canEdit) return
+      Y.decodeUpdate(update) // throws on a malformed update before anything is applied
+      this.enqueue(ws, () => this.applyAndPersist(ws, update))
+    } else {
+      throw new ProtocolError(CloseCode.badMessage, `Onbekend sync-bericht ${subtype}`)
+    }
+  }
+
+  private async applyAndPersist(origin: WebSocket, update: Uint8Array): Promise<void> {
+    this.captured = []
+    let failure: unknown
+    try {
+      Y.applyUpdate(this.doc, update, origin)
+    } catch (error) {
+      failure = error // whatever did get applied is still stored below, so memory and disk agree
+    }
+    const changes = this.captured
+    this.captured = []
+    if (changes.length > 0) {
+      const effective = changes.length === 1 ? changes[0]! : Y.mergeUpdates(changes)
+      await this.store.appendUpdate(this.id, effective)
+      this.logLength += 1
+      this.broadcastUpdate(effective)
+      this.scheduleSummary()
+      if (this.logLength >= this.options.compactAfterUpdates) void this.compact()
+    }
+    // No changes means a duplicate, or an update waiting for parts it depends on.
+    if (failure !== undefined) throw failure
+  }
+
+  private broadcastUpdate(update: Uint8Array): void {
+    const encoder = encoding.createEncoder()
+    encoding.writeVarUint(encoder, MessageType.sync)
+    syncProtocol.writeUpdate(encoder, update)
+    const message = encoding.toUint8Array(encoder)
+    for (const ws of this.connections.keys()) this.send(ws, message)
+  }
+
+  private onAwarenessMessage(ws: WebSocket, update: Uint8Array): void {
+    const connection = this.connections.get(ws)
+    if (!connection) return
+    // Record which client ids this socket speaks for, so they vanish when it closes.
+    const decoder = decoding.createDecoder(update)
+    const count = decoding.readVarUint(decoder)
+    for (let i = 0; i < count; i++) {
+      connection.awarenessIds.add(decoding.readVarUint(decoder))
+      decoding.readVarUint(decoder) // clock
+      decoding.readVarString(decoder) // state JSON
+    }
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, ws)
+  }
+
+  private readonly relayAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }): void => {
+    const message = this.awarenessMessage([...added, ...updated, ...removed])
+    for (const ws of this.connections.keys()) this.send(ws, message)
+  }
+
+  private awarenessMessage(clients: number[]): Uint8Array {
+    const encoder = encoding.createEncoder()
+    encoding.writeVarUint(encoder, MessageType.awareness)
+    encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients))
+    return encoding.toUint8Array(encoder)
+  }
+
+  private enqueue(ws: WebSocket, task: () => void | Promise<void>): void {
+    this.queue = this.queue.then(async () => {
+      if (this.destroyed) return
+      try {
+        await task()
+      } catch (error) {
+        this.reject(ws, error)
+      }
+    })
+  }
+
+  /** Closes one connection with a named code; the room and the others carry on. */
+  private reject(ws: WebSocket, error: unknown): void {
+    const isProtocol = error instanceof ProtocolError
+    const code = isProtocol ? error.closeCode : CloseCode.badMessage
+    const reason = isProtocol ? error.message : 'Ongeldig bericht (malformed message)'
+    this.options.logger.warn({ room: this.id, code, err: error instanceof Error ? error.message : String(error) }, 'closing connection')
+    ws.close(code, reason.slice(0, 120))
+    this.removeConnection(ws)
+  }
+
+  private send(ws: WebSocket, message: Uint8Array): void {
+    if (ws.readyState !== ws.OPEN) return
+    ws.send(message, (error) => {
+      if (error) this.removeConnection(ws)
+    })
+  }
+
+  private removeConnection(ws: WebSocket): void {
+    const connection = this.connections.get(ws)
+    if (!connection) return
+    this.connections.delete(ws)
+    awarenessProtocol.removeAwarenessStates(this.awareness, [...connection.awarenessIds], null)
+    if (ws.readyState === ws.OPEN) ws.close(1000)
+    if (this.connections.size === 0) this.options.onIdle(this)
+  }
+
+  private scheduleSummary(): void {
+    if (this.summaryTimer) return
+    this.summaryTimer = setTimeout(() => {
+      this.summaryTimer = undefined
+      void this.writeSummary()
+    }, SUMMARY_DELAY_MS)
+  }
+
+  private async writeSummary(): Promise<void> {
+    const meta = readMeta(this.doc)
+    try {
+      await this.store.updateStatuteSummary(this.id, { title: meta.title, organisation: meta.organisation, updatedAt: new Date().toISOString() })
+    } catch (error) {
+      this.options.logger.error({ room: this.id, err: error }, 'could not update statute summary')
+    }
+  }
+
+  /** Folds the update log into the snapshot, in the background. */
+  async compact(merge: (updates: readonly Uint8Array[]) => Uint8Array = defaultMerge): Promise<void> {
+    if (this.compacting) return
+    this.compacting = true
+    try {
+      const result = await this.store.compact(this.id, merge)
+      this.logLength = Math.max(0, this.logLength - result.mergedUpdates)
+      this.options.logger.info({ room: this.id, ...result }, 'compacted update log')
+    } catch (error) {
+      this.options.logger.error({ room: this.id, err: error }, 'compaction failed; the log is kept')
+    } finally {
+      this.compacting = false
+    }
+  }
+
+  /** Waits until every queued change is stored and relayed. */
+  async settle(): Promise<void> {
+    await this.queue
+  }
+
+  /** Stores what is pending, closes every connection with `code`, and frees the document. */
+  async close(code: number = CloseCode.serviceRestart, reason = 'Server wordt herstart'): Promise<void> {
+    await this.settle()
+    this.destroyed = true
+    if (this.summaryTimer) {
+      clearTimeout(this.summaryTimer)
+      this.summaryTimer = undefined
+      await this.writeSummary()
+    }
+    for (const ws of [...this.connections.keys()]) {
+      this.connections.delete(ws)
+      ws.close(code, reason)
+    }
+    this.awareness.destroy()
+    this.doc.destroy()
+  }
+}
+
+

@@ -1,0 +1,114 @@
+/**
+ * The open statutes of this server process. Loads a statute completely before anyone may sync
+ * with it (the y-websocket "load race"), shares one load between concurrent callers, and unloads
+ * a statute some time after its last connection closed.
+ */
+import { docFromUpdates } from './docState.js'
+import { Room, type RoomLogger } from './Room.js'
+import type { StatuteStore } from '../storage/StatuteStore.js'
+
+export interface RoomRegistryOptions {
+  readonly maxMessageBytes: number
+  readonly compactAfterUpdates: number
+  readonly roomIdleMs: number
+  readonly logger: RoomLogger
+}
+
+export class RoomRegistry {
+  private readonly rooms = new Map<string, Room>()
+  private readonly loading = new Map<string, Promise<Room | undefined>>()
+  private readonly idleTimers = new Map<string, NodeJS.Timeout>()
+  private readonly unloading = new Map<string, Promise<void>>()
+  private closing = false
+
+  constructor(
+    private readonly store: StatuteStore,
+    private readonly options: RoomRegistryOptions,
+  ) {}
+
+  /** Open rooms, for metrics and tests. */
+  get openRooms(): ReadonlyMap<string, Room> {
+    return this.rooms
+  }
+
+  /**
+   * The room of a statute, loaded from storage if needed; undefined if the statute does not exist.
+   * The room stays loaded until the caller hands it back with `release` or connects to it.
+   */
+  async open(id: string): Promise<Room | undefined> {
+    if (this.closing) throw new Error('server is shutting down')
+    // A room being unloaded first stores everything it has; only then is it read back.
+    await this.unloading.get(id)
+    const existing = this.rooms.get(id)
+    if (existing) {
+      this.cancelIdle(id)
+      return existing
+    }
+    let pending = this.loading.get(id)
+    if (!pending) {
+      pending = this.load(id).finally(() => this.loading.delete(id))
+      this.loading.set(id, pending)
+    }
+    const room = await pending
+    if (room) this.cancelIdle(id)
+    return room
+  }
+
+  /** Says the caller no longer needs the room; it is unloaded after roomIdleMs without connections. */
+  release(room: Room): void {
+    this.touch(room)
+  }
+
+  private cancelIdle(id: string): void {
+    clearTimeout(this.idleTimers.get(id))
+    this.idleTimers.delete(id)
+  }
+
+  private async load(id: string): Promise<Room | undefined> {
+    const stored = await this.store.loadDocument(id)
+    if (!stored) return undefined
+    const doc = docFromUpdates(stored.updates, (index, error) =>
+      this.options.logger.error({ room: id, index, err: error }, 'skipped a stored update that could not be applied'),
+    )
+    const room = new Room(id, doc, this.store, stored.logLength, {
+      maxMessageBytes: this.options.maxMessageBytes,
+      compactAfterUpdates: this.options.compactAfterUpdates,
+      logger: this.options.logger,
+      onIdle: (idle) => this.touch(idle),
+    })
+    this.rooms.set(id, room)
+    return room
+  }
+
+  /** (Re)starts the idle timer: a room without connections is unloaded after roomIdleMs. */
+  private touch(room: Room): void {
+    this.cancelIdle(room.id)
+    if (room.connectionCount > 0 || this.closing) return
+    const timer = setTimeout(() => {
+      this.idleTimers.delete(room.id)
+      const done = this.unload(room).finally(() => this.unloading.delete(room.id))
+      this.unloading.set(room.id, done)
+    }, this.options.roomIdleMs)
+    timer.unref()
+    this.idleTimers.set(room.id, timer)
+  }
+
+  private async unload(room: Room): Promise<void> {
+    if (room.connectionCount > 0 || this.rooms.get(room.id) !== room) return
+    this.rooms.delete(room.id)
+    await room.settle()
+    await room.compact()
+    await room.close()
+  }
+
+  /** Closes every room: pending changes are stored, clients are told to reconnect. */
+  async closeAll(): Promise<void> {
+    this.closing = true
+    for (const timer of this.idleTimers.values()) clearTimeout(timer)
+    this.idleTimers.clear()
+    await Promise.allSettled([...this.loading.values(), ...this.unloading.values()])
+    const rooms = [...this.rooms.values()]
+    this.rooms.clear()
+    await Promise.all(rooms.map((room) => room.close()))
+  }
+}

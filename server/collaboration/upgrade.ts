@@ -1,0 +1,73 @@
+/**
+ * Accepts websocket connections at /collab/<statute-id>.
+ *
+ * The statute is loaded completely *before* the upgrade is completed, so the first sync reply
+ * can never come from an empty document. Refusals are sent as a close frame with a 44xx code
+ * after accepting: a plain HTTP error would make y-websocket retry forever, a close code tells the
+ * client (and the person) why.
+ */
+import type { IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { WebSocketServer, type WebSocket } from 'ws'
+import { CloseCode, COLLAB_PATH } from '../../model/protocol.js'
+import { isId } from '../../model/ids.js'
+import { canEdit, identify } from '../identity/identity.js'
+import type { RoomLogger } from './Room.js'
+import type { RoomRegistry } from './RoomRegistry.js'
+
+export interface CollaborationServer {
+  readonly wss: WebSocketServer
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void
+  close(): Promise<void>
+}
+
+export function createCollaborationServer(registry: RoomRegistry, options: { maxMessageBytes: number; logger: RoomLogger }): CollaborationServer {
+  // ws itself stops reading a frame larger than this hard ceiling; messages between the configured
+  // limit and the ceiling are read and refused by the room with a clear 4413.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes * 4 })
+
+  const refuse = (request: IncomingMessage, socket: Duplex, head: Buffer, code: number, reason: string): void => {
+    wss.handleUpgrade(request, socket, head, (ws: WebSocket) => ws.close(code, reason))
+  }
+
+  const handleUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    socket.on('error', () => socket.destroy())
+    const url = new URL(request.url ?? '/', 'http://localhost')
+    if (!url.pathname.startsWith(COLLAB_PATH)) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n')
+      return
+    }
+    const statuteId = decodeURIComponent(url.pathname.slice(COLLAB_PATH.length))
+    if (!isId(statuteId)) {
+      refuse(request, socket, head, CloseCode.notFound, 'Onbekend statuut (unknown statute)')
+      return
+    }
+    const identity = identify(request, url)
+    registry.open(statuteId).then(
+      (room) => {
+        if (!room) {
+          refuse(request, socket, head, CloseCode.notFound, 'Onbekend statuut (unknown statute)')
+          return
+        }
+        if (socket.destroyed) {
+          registry.release(room)
+          return
+        }
+        wss.handleUpgrade(request, socket, head, (ws: WebSocket) => room.addConnection(ws, identity, canEdit(identity)))
+      },
+      (error: unknown) => {
+        options.logger.error({ room: statuteId, err: error }, 'could not open statute')
+        if (!socket.destroyed) refuse(request, socket, head, CloseCode.serverError, 'Statuut kon niet worden geladen')
+      },
+    )
+  }
+
+  return {
+    wss,
+    handleUpgrade,
+    close: async () => {
+      for (const client of wss.clients) client.terminate()
+      await new Promise<void>((resolve) => wss.close(() => resolve()))
+    },
+  }
+}

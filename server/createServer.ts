@@ -1,0 +1,64 @@
+/**
+ * Wires storage, collaboration and HTTP into one server on one port. `main.ts` calls this with
+ * the configuration from the environment; tests call it with a temporary data directory and port 0.
+ */
+import type { AddressInfo } from 'node:net'
+import type { FastifyInstance } from 'fastify'
+import type { Config } from './config.js'
+import { SqliteStore } from './storage/sqlite/SqliteStore.js'
+import type { StatuteStore } from './storage/StatuteStore.js'
+import { RoomRegistry } from './collaboration/RoomRegistry.js'
+import { createCollaborationServer } from './collaboration/upgrade.js'
+import { StatuteService } from './statutes/StatuteService.js'
+import { createHttpApp } from './http/app.js'
+
+export interface SamenspelServer {
+  readonly app: FastifyInstance
+  readonly store: StatuteStore
+  readonly rooms: RoomRegistry
+  readonly statutes: StatuteService
+  /** The address it listens on, e.g. http://127.0.0.1:8080 */
+  readonly url: string
+  /** Stores what is pending, closes connections (clients reconnect) and storage. */
+  close(): Promise<void>
+}
+
+export async function startServer(config: Config, options: { store?: StatuteStore } = {}): Promise<SamenspelServer> {
+  const store = options.store ?? new SqliteStore(config.dataDir, { synchronous: config.sqliteSynchronous })
+  await store.migrate()
+
+  // The registry logs through Fastify's logger, created below; until then it has no rooms to log about.
+  let app: FastifyInstance | undefined
+  const logger = {
+    info: (obj: object, msg?: string) => app?.log.info(obj, msg),
+    warn: (obj: object, msg?: string) => app?.log.warn(obj, msg),
+    error: (obj: object, msg?: string) => app?.log.error(obj, msg),
+  }
+  const rooms = new RoomRegistry(store, {
+    maxMessageBytes: config.maxMessageBytes,
+    compactAfterUpdates: config.compactAfterUpdates,
+    roomIdleMs: config.roomIdleMs,
+    logger,
+  })
+  const statutes = new StatuteService(store, rooms)
+  app = createHttpApp({ store, statutes }, { maxBodyBytes: config.maxBodyBytes, clientDir: config.clientDir, logLevel: config.logLevel })
+  const collaboration = createCollaborationServer(rooms, { maxMessageBytes: config.maxMessageBytes, logger })
+  app.server.on('upgrade', collaboration.handleUpgrade)
+
+  await app.listen({ port: config.port, host: config.host })
+  const address = app.server.address() as AddressInfo
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`
+
+  let closed: Promise<void> | undefined
+  const close = (): Promise<void> => {
+    closed ??= (async () => {
+      await rooms.closeAll()
+      await collaboration.close()
+      await app.close()
+      await store.close()
+    })()
+    return closed
+  }
+  return { app, store, rooms, statutes, url, close }
+}

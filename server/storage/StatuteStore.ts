@@ -1,0 +1,53 @@
+/**
+ * The storage contract. Collaboration and HTTP code talk only to this interface; SQLite is the
+ * default engine, PostgreSQL implements the same contract.
+ *
+ * A statute's document is stored as one snapshot (a Yjs update holding the merged state) plus an
+ * append-only log of updates. Loading replays snapshot + log; compaction folds the log into the
+ * snapshot.
+ */
+import type { BodyType } from '../../model/statuteDoc.js'
+
+export interface StatuteRecord {
+  readonly id: string
+  readonly title: string
+  readonly organisation: string
+  readonly bodyType: BodyType
+  readonly createdAt: string
+  readonly updatedAt: string
+}
+
+export interface StoredDocument {
+  /** Snapshot first (if any), then the log in order. */
+  readonly updates: readonly Uint8Array[]
+  /** Number of log entries not yet compacted. */
+  readonly logLength: number
+}
+
+export interface CompactionResult {
+  readonly mergedUpdates: number
+  readonly bytesBefore: number
+  readonly bytesAfter: number
+}
+
+export interface StatuteStore {
+  /** Creates tables or brings them up to date. */
+  migrate(): Promise<void>
+  /** Cheap check that storage answers. */
+  ping(): Promise<void>
+  /** Stores a new statute with its initial document state, atomically. */
+  createStatute(record: StatuteRecord, initialState: Uint8Array): Promise<void>
+  listStatutes(): Promise<StatuteRecord[]>
+  getStatute(id: string): Promise<StatuteRecord | undefined>
+  /** Keeps the list's title, organisation and time of last change in step with the document. */
+  updateStatuteSummary(id: string, summary: { title: string; organisation: string; updatedAt: string }): Promise<void>
+  loadDocument(id: string): Promise<StoredDocument | undefined>
+  /** Appends one update to the log; resolves once it is durable. */
+  appendUpdate(id: string, update: Uint8Array): Promise<void>
+  /**
+   * Replaces snapshot + log entries by `merge(snapshot + entries)` in one transaction. Entries
+   * appended while this runs are not in the merge and stay in the log.
+   */
+  compact(id: string, merge: (updates: readonly Uint8Array[]) => Uint8Array): Promise<CompactionResult>
+  close(): Promise<void>
+}

@@ -1,0 +1,130 @@
+/**
+ * The default storage engine: one SQLite file in DATA_DIR, through better-sqlite3.
+ *
+ * better-sqlite3 is synchronous, so every call below has finished writing (WAL, synchronous=FULL
+ * by default) before its promise resolves; that is what lets the collaboration layer persist an
+ * update before relaying it.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import Database from 'better-sqlite3'
+import type { BodyType } from '../../../model/statuteDoc.js'
+import type { CompactionResult, StatuteRecord, StatuteStore, StoredDocument } from '../StatuteStore.js'
+import { SQLITE_MIGRATIONS } from './migrations.js'
+
+const SQL = {
+  insertStatute: `INSERT INTO statutes (id, title, organisation, body_type, created_at, updated_at)
+                  VALUES (@id, @title, @organisation, @bodyType, @createdAt, @updatedAt)`,
+  insertSnapshot: `INSERT INTO statute_snapshots (statute_id, state, compacted_at) VALUES (?, ?, ?)
+                   ON CONFLICT (statute_id) DO UPDATE SET state = excluded.state, compacted_at = excluded.compacted_at`,
+  listStatutes: `SELECT id, title, organisation, body_type AS bodyType, created_at AS createdAt, updated_at AS updatedAt
+                 FROM statutes ORDER BY updated_at DESC, id`,
+  getStatute: `SELECT id, title, organisation, body_type AS bodyType, created_at AS createdAt, updated_at AS updatedAt
+               FROM statutes WHERE id = ?`,
+  updateSummary: `UPDATE statutes SET title = ?, organisation = ?, updated_at = ? WHERE id = ?`,
+  getSnapshot: `SELECT state FROM statute_snapshots WHERE statute_id = ?`,
+  getLog: `SELECT seq, data FROM statute_updates WHERE statute_id = ? ORDER BY seq`,
+  appendUpdate: `INSERT INTO statute_updates (statute_id, data) VALUES (?, ?)`,
+  deleteLogUpTo: `DELETE FROM statute_updates WHERE statute_id = ? AND seq <= ?`,
+} as const
+
+interface StatuteRow {
+  id: string
+  title: string
+  organisation: string
+  bodyType: BodyType
+  createdAt: string
+  updatedAt: string
+}
+
+export class SqliteStore implements StatuteStore {
+  private readonly db: Database.Database
+
+  /** Opens (and creates) `<dataDir>/samenspel.sqlite`; pass ':memory:' as file for tests. */
+  constructor(dataDir: string, options: { synchronous?: 'FULL' | 'NORMAL'; file?: string } = {}) {
+    const file = options.file ?? path.join(dataDir, 'samenspel.sqlite')
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true })
+    this.db = new Database(file)
+    this.db.pragma('journal_mode = WAL')
+    this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`)
+    this.db.pragma('foreign_keys = ON')
+    this.db.pragma('busy_timeout = 5000')
+  }
+
+  async migrate(): Promise<void> {
+    this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)')
+    const applied = new Set(
+      (this.db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((r) => r.version),
+    )
+    SQLITE_MIGRATIONS.forEach((sql, index) => {
+      const version = index + 1
+      if (applied.has(version)) return
+      this.db.transaction(() => {
+        this.db.exec(sql)
+        this.db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(version, new Date().toISOString())
+      })()
+    })
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get()
+  }
+
+  async createStatute(record: StatuteRecord, initialState: Uint8Array): Promise<void> {
+    this.db.transaction(() => {
+      this.db.prepare(SQL.insertStatute).run(record)
+      this.db.prepare(SQL.insertSnapshot).run(record.id, Buffer.from(initialState), record.createdAt)
+    })()
+  }
+
+  async listStatutes(): Promise<StatuteRecord[]> {
+    return this.db.prepare(SQL.listStatutes).all() as StatuteRow[]
+  }
+
+  async getStatute(id: string): Promise<StatuteRecord | undefined> {
+    return this.db.prepare(SQL.getStatute).get(id) as StatuteRow | undefined
+  }
+
+  async updateStatuteSummary(id: string, s: { title: string; organisation: string; updatedAt: string }): Promise<void> {
+    this.db.prepare(SQL.updateSummary).run(s.title, s.organisation, s.updatedAt, id)
+  }
+
+  async loadDocument(id: string): Promise<StoredDocument | undefined> {
+    return this.db.transaction(() => {
+      if (!this.db.prepare(SQL.getStatute).get(id)) return undefined
+      const snapshot = this.db.prepare(SQL.getSnapshot).get(id) as { state: Buffer } | undefined
+      const log = this.db.prepare(SQL.getLog).all(id) as Array<{ data: Buffer }>
+      const updates = [...(snapshot ? [snapshot.state] : []), ...log.map((row) => row.data)].map(toBytes)
+      return { updates, logLength: log.length }
+    })()
+  }
+
+  async appendUpdate(id: string, update: Uint8Array): Promise<void> {
+    this.db.prepare(SQL.appendUpdate).run(id, Buffer.from(update.buffer, update.byteOffset, update.byteLength))
+  }
+
+  async compact(id: string, merge: (updates: readonly Uint8Array[]) => Uint8Array): Promise<CompactionResult> {
+    // One IMMEDIATE transaction: no other writer can append between reading the log and deleting
+    // exactly the entries that went into the merge.
+    return this.db.transaction(() => {
+      const snapshot = this.db.prepare(SQL.getSnapshot).get(id) as { state: Buffer } | undefined
+      const log = this.db.prepare(SQL.getLog).all(id) as Array<{ seq: number; data: Buffer }>
+      const last = log.at(-1)
+      if (!last) return { mergedUpdates: 0, bytesBefore: snapshot?.state.length ?? 0, bytesAfter: snapshot?.state.length ?? 0 }
+      const inputs = [...(snapshot ? [snapshot.state] : []), ...log.map((row) => row.data)].map(toBytes)
+      const merged = merge(inputs)
+      this.db.prepare(SQL.insertSnapshot).run(id, Buffer.from(merged), new Date().toISOString())
+      this.db.prepare(SQL.deleteLogUpTo).run(id, last.seq)
+      const bytesBefore = inputs.reduce((sum, u) => sum + u.byteLength, 0)
+      return { mergedUpdates: log.length, bytesBefore, bytesAfter: merged.byteLength }
+    }).immediate()
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close()
+  }
+}
+
+function toBytes(buffer: Buffer): Uint8Array {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)
+}

@@ -1,0 +1,68 @@
+/**
+ * Real y-websocket clients in Node, speaking to a real server over real sockets.
+ */
+import WebSocket from 'ws'
+import * as Y from 'yjs'
+import { WebsocketProvider } from 'y-websocket'
+import { toSnapshot } from '../../model/snapshot.js'
+import { readOutline } from '../../model/statuteDoc.js'
+
+export interface TestClient {
+  readonly doc: Y.Doc
+  readonly provider: WebsocketProvider
+  /** The close event the server sent, if it refused the connection. */
+  readonly closed: Promise<{ code: number; reason: string }>
+  destroy(): void
+}
+
+export function connectClient(wsUrl: string, statuteId: string, options: { name?: string; doc?: Y.Doc; connect?: boolean } = {}): TestClient {
+  const doc = options.doc ?? new Y.Doc()
+  const provider = new WebsocketProvider(wsUrl, statuteId, doc, {
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+    connect: options.connect ?? true,
+    params: { name: options.name ?? 'Test' },
+    maxBackoffTime: 200,
+  })
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => {
+    provider.on('closed', (event) => resolve({ code: event.code, reason: event.reason }))
+  })
+  return {
+    doc,
+    provider,
+    closed,
+    destroy: () => {
+      provider.destroy()
+      doc.destroy()
+    },
+  }
+}
+
+/** Resolves once the client has completed a sync with the server. */
+export function synced(client: TestClient, timeoutMs = 10_000): Promise<void> {
+  if (client.provider.synced) return Promise.resolve()
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('client did not sync in time')), timeoutMs)
+    const handler = (isSynced: boolean): void => {
+      if (!isSynced) return
+      clearTimeout(timer)
+      client.provider.off('sync', handler)
+      resolve()
+    }
+    client.provider.on('sync', handler)
+  })
+}
+
+/** Polls until `check` returns true. */
+export async function waitFor(check: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const start = Date.now()
+  while (!check()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}
+
+/** Everything a reader sees of a statute document (text, structure, deleted items), for comparing. */
+export function stateOf(doc: Y.Doc): string {
+  return JSON.stringify({ snapshot: toSnapshot(doc), deleted: readOutline(doc).deleted })
+}
