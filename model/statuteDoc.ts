@@ -310,3 +310,33 @@ export function observeStructure(doc: Y.Doc, listener: () => void): () => void {
     for (const map of maps) map.unobserveDeep(handler)
   }
 }
+
+/**
+ * Moves an article one place up (`-1`) or down (`1`) in reading order. At the edge of its chapter it
+ * crosses into the neighbouring chapter (to its end when going up, its start when going down).
+ */
+export function moveArticleBy(doc: Y.Doc, id: string, delta: -1 | 1): void {
+  const chapters = readOutline(doc).chapters
+  const chapterIndex = chapters.findIndex((c) => c.articles.some((a) => a.id === id))
+  const chapter = chapters[chapterIndex]
+  if (!chapter) return
+  const index = chapter.articles.findIndex((a) => a.id === id)
+  const target = index + delta
+  if (target >= 0 && target < chapter.articles.length) {
+    // Among the others, the slot after the neighbour (down) or before it (up).
+    moveArticle(doc, id, chapter.id, target)
+    return
+  }
+  const neighbour = chapters[chapterIndex + delta]
+  if (!neighbour) return
+  moveArticle(doc, id, neighbour.id, delta === -1 ? neighbour.articles.length : 0)
+}
+
+/** Moves a chapter one place up (`-1`) or down (`1`). */
+export function moveChapterBy(doc: Y.Doc, id: string, delta: -1 | 1): void {
+  const chapters = readOutline(doc).chapters
+  const index = chapters.findIndex((c) => c.id === id)
+  const target = index + delta
+  if (index < 0 || target < 0 || target >= chapters.length) return
+  moveChapter(doc, id, target)
+}

@@ -1,0 +1,102 @@
+/**
+ * One Tiptap editor bound to one Y.XmlFragment (an article's body or toelichting). Several share
+ * the statute's Y.Doc and awareness, so carets of others show in whichever article they type.
+ */
+import { useEffect, useRef } from 'react'
+import { useEditor, EditorContent, type Editor } from '@tiptap/react'
+import { Extension } from '@tiptap/core'
+import StarterKit from '@tiptap/starter-kit'
+import Collaboration from '@tiptap/extension-collaboration'
+import CollaborationCaret from '@tiptap/extension-collaboration-caret'
+import type * as Y from 'yjs'
+import type { WebsocketProvider } from 'y-websocket'
+import type { Person } from '../identity/identity.js'
+import { Toolbar } from './Toolbar.js'
+
+export interface RichTextEditorProps {
+  readonly fragment: Y.XmlFragment
+  readonly provider: WebsocketProvider
+  readonly person: Person
+  readonly label: string
+  readonly toolbarLabel: string
+  readonly editable: boolean
+  /** Where focus goes when the person presses Escape (leaving the text, WCAG 2.1.2). */
+  readonly onEscape: () => void
+}
+
+/** Keyboard conventions: Escape leaves the editor, Alt+F10 goes to the toolbar. */
+function keyboardExtension(options: { onEscape: () => void; onToolbar: () => void }) {
+  return Extension.create({
+    name: 'samenspelKeyboard',
+    addKeyboardShortcuts() {
+      return {
+        Escape: () => {
+          options.onEscape()
+          return true
+        },
+        'Alt-F10': () => {
+          options.onToolbar()
+          return true
+        },
+      }
+    },
+  })
+}
+
+export function RichTextEditor({ fragment, provider, person, label, toolbarLabel, editable, onEscape }: RichTextEditorProps) {
+  const toolbarRef = useRef<HTMLDivElement>(null)
+  const escapeRef = useRef(onEscape)
+  escapeRef.current = onEscape
+  const editor = useEditor(
+    {
+      editable,
+      extensions: [
+        StarterKit.configure({
+          // Collaboration brings its own undo, per person and per article.
+          undoRedo: false,
+          heading: false,
+          codeBlock: false,
+          code: false,
+          blockquote: false,
+          horizontalRule: false,
+          underline: false,
+          link: { openOnClick: false, autolink: true, defaultProtocol: 'https', protocols: ['http', 'https', 'mailto'] },
+        }),
+        Collaboration.configure({ fragment }),
+        CollaborationCaret.configure({ provider, user: { name: person.name, color: person.color } }),
+        keyboardExtension({
+          onEscape: () => escapeRef.current(),
+          onToolbar: () => toolbarRef.current?.querySelector<HTMLButtonElement>('button[tabindex="0"]')?.focus(),
+        }),
+      ],
+      editorProps: {
+        attributes: {
+          role: 'textbox',
+          'aria-multiline': 'true',
+          'aria-label': label,
+          class: 'rich-text',
+          spellcheck: 'true',
+          lang: 'nl',
+        },
+      },
+    },
+    [fragment],
+  )
+
+  useEffect(() => {
+    editor?.setEditable(editable)
+  }, [editor, editable])
+  useEffect(() => {
+    if (editor && !editor.isDestroyed) editor.commands.updateUser({ name: person.name, color: person.color })
+  }, [editor, person.name, person.color])
+  useEffect(() => {
+    editor?.setOptions({ editorProps: { attributes: { role: 'textbox', 'aria-multiline': 'true', 'aria-label': label, class: 'rich-text', lang: 'nl' } } })
+  }, [editor, label])
+
+  return (
+    <div className="rich-text-editor">
+      {editable && editor && <Toolbar ref={toolbarRef} editor={editor as Editor} label={toolbarLabel} />}
+      <EditorContent editor={editor} />
+    </div>
+  )
+}

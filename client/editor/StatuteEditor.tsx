@@ -1,0 +1,214 @@
+/**
+ * The statute editor: title and organisation, connection state and presence, the outline, and
+ * every chapter with its articles. All structure changes go through the model's functions.
+ */
+import { useEffect, useId, type ChangeEvent } from 'react'
+import { useTranslation } from 'react-i18next'
+import { Alert, Button, Heading2, Paragraph } from '@utrecht/component-library-react/dist/css-module'
+import {
+  addArticle,
+  addChapter,
+  deleteItem,
+  moveArticleBy,
+  moveChapterBy,
+  renameChapter,
+  setMetaField,
+  type OutlineChapter,
+} from '../../model/statuteDoc.js'
+import { usePerson, type Person } from '../identity/identity.js'
+import { NameForm } from '../identity/NameForm.js'
+import { useConnectionState, useOutline, usePresence, useStatuteConnection } from '../collaboration/hooks.js'
+import type { StatuteConnection } from '../collaboration/statuteConnection.js'
+import { ConnectionStatus } from '../components/ConnectionStatus.js'
+import { PresenceList } from '../presence/PresenceList.js'
+import { Outline } from '../outline/Outline.js'
+import { ArticleEditor } from './ArticleEditor.js'
+import { LazyMount } from '../components/LazyMount.js'
+
+export function StatuteEditor({ statuteId, articleId }: { statuteId: string; articleId?: string }) {
+  const person = usePerson()
+  const { t } = useTranslation()
+  if (!person) {
+    return (
+      <main id="main" className="page" tabIndex={-1}>
+        <NameForm />
+        <Paragraph className="form-hint">{t('identity.intro')}</Paragraph>
+      </main>
+    )
+  }
+  return <ConnectedEditor key={statuteId} statuteId={statuteId} articleId={articleId} person={person} />
+}
+
+function scrollToArticle(articleId: string): void {
+  // After the route change has rendered.
+  requestAnimationFrame(() => {
+    const element = document.getElementById(`artikel-${articleId}`)
+    element?.scrollIntoView({ block: 'start' })
+    element?.focus({ preventScroll: true })
+  })
+}
+
+function ConnectedEditor({ statuteId, articleId, person }: { statuteId: string; articleId?: string; person: Person }) {
+  const { t } = useTranslation()
+  const connection = useStatuteConnection(statuteId, person)
+  const state = useConnectionState(connection)
+  const { outline, meta } = useOutline(connection)
+  const people = usePresence(connection)
+  const editable = state.status !== 'refused'
+  const titleId = useId()
+  const orgId = useId()
+
+  useEffect(() => {
+    document.title = `${meta.title || t('editor.loading')} – Samenspel`
+  }, [meta.title, t])
+  // Open at the article of the link, once it exists in the document.
+  const articleExists = articleId ? outline.chapters.some((c) => c.articles.some((a) => a.id === articleId)) : false
+  useEffect(() => {
+    if (articleId && articleExists) scrollToArticle(articleId)
+  }, [articleId, articleExists])
+
+  if (state.status === 'refused' && state.refusal?.code === 4404) {
+    return (
+      <main id="main" className="page" tabIndex={-1}>
+        <Alert type="error">{t('editor.notFound')}</Alert>
+      </main>
+    )
+  }
+
+  const addChapterAtEnd = (): void => {
+    const chapterId = addChapter(connection.doc, { title: t('outline.newChapter') })
+    const articleIdNew = addArticle(connection.doc, chapterId, { title: t('outline.newArticle') })
+    scrollToArticle(articleIdNew)
+  }
+
+  return (
+    <main id="main" className="page page--editor" tabIndex={-1}>
+      <div className="editor-top">
+        <div className="statute-meta">
+          <label htmlFor={titleId} className="visually-hidden">
+            {t('editor.statuteTitle')}
+          </label>
+          <h1 className="statute-title-heading">
+            <input
+              id={titleId}
+              className="title-input statute-title-input"
+              value={meta.title}
+              readOnly={!editable}
+              maxLength={300}
+              onChange={(e: ChangeEvent<HTMLInputElement>) => setMetaField(connection.doc, 'title', e.target.value)}
+            />
+          </h1>
+          <label htmlFor={orgId} className="meta-label">
+            {t('editor.organisation')}
+          </label>{' '}
+          <input
+            id={orgId}
+            className="title-input organisation-input"
+            value={meta.organisation}
+            readOnly={!editable}
+            maxLength={200}
+            onChange={(e: ChangeEvent<HTMLInputElement>) => setMetaField(connection.doc, 'organisation', e.target.value)}
+          />
+        </div>
+        <div className="editor-status">
+          <ConnectionStatus state={state} />
+          <PresenceList people={people} />
+        </div>
+      </div>
+      {!state.ready && state.status !== 'refused' && <Paragraph role="status">{t('editor.loading')}</Paragraph>}
+      {state.ready && (
+        <div className="editor-layout">
+          <Outline connection={connection} outline={outline} statuteId={statuteId} editable={editable} onAddChapter={addChapterAtEnd} onNavigate={scrollToArticle} />
+          <div className="chapters">
+            {outline.chapters.map((chapter) => (
+              <ChapterSection key={chapter.id} connection={connection} chapter={chapter} person={person} editable={editable} statuteId={statuteId} isFirst={chapter.number === 1} isLast={chapter.number === outline.chapters.length} />
+            ))}
+          </div>
+        </div>
+      )}
+    </main>
+  )
+}
+
+interface ChapterSectionProps {
+  readonly connection: StatuteConnection
+  readonly chapter: OutlineChapter
+  readonly person: Person
+  readonly editable: boolean
+  readonly statuteId: string
+  readonly isFirst: boolean
+  readonly isLast: boolean
+}
+
+function ChapterSection({ connection, chapter, person, editable, statuteId, isFirst, isLast }: ChapterSectionProps) {
+  const { t } = useTranslation()
+  const headingId = useId()
+  const inputId = useId()
+  const chapterLabel = `${t('outline.chapter', { number: chapter.number })} ${chapter.title}`
+  const doc = connection.doc
+  return (
+    <section id={`hoofdstuk-${chapter.id}`} className="chapter" aria-labelledby={headingId}>
+      <div className="chapter-heading">
+        <Heading2 id={headingId}>
+          <span className="chapter-number">{t('outline.chapter', { number: chapter.number })}</span>
+          <span className="visually-hidden"> {chapter.title}</span>
+        </Heading2>
+        <label htmlFor={inputId} className="visually-hidden">
+          {t('editor.chapterTitle', { number: chapter.number })}
+        </label>
+        <input
+          id={inputId}
+          className="title-input chapter-title-input"
+          value={chapter.title}
+          readOnly={!editable}
+          maxLength={300}
+          onChange={(e: ChangeEvent<HTMLInputElement>) => renameChapter(doc, chapter.id, e.target.value)}
+        />
+        {editable && (
+          <div className="item-actions">
+            <Button appearance="subtle-button" disabled={isFirst} onClick={() => moveChapterBy(doc, chapter.id, -1)}>
+              {t('outline.moveUp', { item: t('outline.chapter', { number: chapter.number }) })}
+            </Button>
+            <Button appearance="subtle-button" disabled={isLast} onClick={() => moveChapterBy(doc, chapter.id, 1)}>
+              {t('outline.moveDown', { item: t('outline.chapter', { number: chapter.number }) })}
+            </Button>
+            <Button appearance="subtle-button" hint="danger" onClick={() => deleteItem(doc, 'chapter', chapter.id)}>
+              {t('outline.delete', { item: chapterLabel })}
+            </Button>
+          </div>
+        )}
+      </div>
+      {chapter.articles.map((article, index) => (
+        <div key={article.id} className="article-wrapper">
+          <LazyMount minHeight={160} anchorId={`artikel-${article.id}`}>
+            <ArticleEditor connection={connection} article={article} person={person} editable={editable} statuteId={statuteId} />
+          </LazyMount>
+          {editable && (
+            <div className="item-actions">
+              <Button appearance="subtle-button" disabled={isFirst && index === 0} onClick={() => moveArticleBy(doc, article.id, -1)}>
+                {t('outline.moveUp', { item: t('outline.article', { number: article.number }) })}
+              </Button>
+              <Button appearance="subtle-button" disabled={isLast && index === chapter.articles.length - 1} onClick={() => moveArticleBy(doc, article.id, 1)}>
+                {t('outline.moveDown', { item: t('outline.article', { number: article.number }) })}
+              </Button>
+              <Button appearance="subtle-button" hint="danger" onClick={() => deleteItem(doc, 'article', article.id)}>
+                {t('outline.delete', { item: t('outline.article', { number: article.number }) })}
+              </Button>
+            </div>
+          )}
+        </div>
+      ))}
+      {editable && (
+        <Button
+          appearance="secondary-action-button"
+          onClick={() => {
+            const id = addArticle(doc, chapter.id, { title: t('outline.newArticle') })
+            scrollToArticle(id)
+          }}
+        >
+          {t('outline.addArticle')}
+        </Button>
+      )}
+    </section>
+  )
+}
