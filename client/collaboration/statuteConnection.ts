@@ -84,6 +84,17 @@ export class StatuteConnection {
     for (const listener of this.listeners) listener()
   }
 
+  /**
+   * Runs a discrete structural change (add, move, delete, restore) as its own undo step. Typing in
+   * a title still merges into one step per pause, as people expect.
+   */
+  step<T>(change: () => T): T {
+    this.undoManager.stopCapturing()
+    const result = change()
+    this.undoManager.stopCapturing()
+    return result
+  }
+
   /** Counts users so the connection is closed when the last one leaves. */
   retain(): void {
     this.users += 1

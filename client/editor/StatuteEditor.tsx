@@ -76,8 +76,10 @@ function ConnectedEditor({ statuteId, articleId, person }: { statuteId: string; 
   }
 
   const addChapterAtEnd = (): void => {
-    const chapterId = addChapter(connection.doc, { title: t('outline.newChapter') })
-    const articleIdNew = addArticle(connection.doc, chapterId, { title: t('outline.newArticle') })
+    const articleIdNew = connection.step(() => {
+      const chapterId = addChapter(connection.doc, { title: t('outline.newChapter') })
+      return addArticle(connection.doc, chapterId, { title: t('outline.newArticle') })
+    })
     scrollToArticle(articleIdNew)
   }
 
@@ -166,13 +168,13 @@ function ChapterSection({ connection, chapter, person, editable, statuteId, isFi
         />
         {editable && (
           <div className="item-actions">
-            <Button appearance="subtle-button" disabled={isFirst} onClick={() => moveChapterBy(doc, chapter.id, -1)}>
+            <Button appearance="subtle-button" disabled={isFirst} onClick={() => connection.step(() => moveChapterBy(doc, chapter.id, -1))}>
               {t('outline.moveUp', { item: t('outline.chapter', { number: chapter.number }) })}
             </Button>
-            <Button appearance="subtle-button" disabled={isLast} onClick={() => moveChapterBy(doc, chapter.id, 1)}>
+            <Button appearance="subtle-button" disabled={isLast} onClick={() => connection.step(() => moveChapterBy(doc, chapter.id, 1))}>
               {t('outline.moveDown', { item: t('outline.chapter', { number: chapter.number }) })}
             </Button>
-            <Button appearance="subtle-button" hint="danger" onClick={() => deleteItem(doc, 'chapter', chapter.id)}>
+            <Button appearance="subtle-button" hint="danger" onClick={() => connection.step(() => deleteItem(doc, 'chapter', chapter.id))}>
               {t('outline.delete', { item: chapterLabel })}
             </Button>
           </div>
@@ -185,13 +187,13 @@ function ChapterSection({ connection, chapter, person, editable, statuteId, isFi
           </LazyMount>
           {editable && (
             <div className="item-actions">
-              <Button appearance="subtle-button" disabled={isFirst && index === 0} onClick={() => moveArticleBy(doc, article.id, -1)}>
+              <Button appearance="subtle-button" disabled={isFirst && index === 0} onClick={() => connection.step(() => moveArticleBy(doc, article.id, -1))}>
                 {t('outline.moveUp', { item: t('outline.article', { number: article.number }) })}
               </Button>
-              <Button appearance="subtle-button" disabled={isLast && index === chapter.articles.length - 1} onClick={() => moveArticleBy(doc, article.id, 1)}>
+              <Button appearance="subtle-button" disabled={isLast && index === chapter.articles.length - 1} onClick={() => connection.step(() => moveArticleBy(doc, article.id, 1))}>
                 {t('outline.moveDown', { item: t('outline.article', { number: article.number }) })}
               </Button>
-              <Button appearance="subtle-button" hint="danger" onClick={() => deleteItem(doc, 'article', article.id)}>
+              <Button appearance="subtle-button" hint="danger" onClick={() => connection.step(() => deleteItem(doc, 'article', article.id))}>
                 {t('outline.delete', { item: t('outline.article', { number: article.number }) })}
               </Button>
             </div>
@@ -202,7 +204,7 @@ function ChapterSection({ connection, chapter, person, editable, statuteId, isFi
         <Button
           appearance="secondary-action-button"
           onClick={() => {
-            const id = addArticle(doc, chapter.id, { title: t('outline.newArticle') })
+            const id = connection.step(() => addArticle(doc, chapter.id, { title: t('outline.newArticle') }))
             scrollToArticle(id)
           }}
         >

@@ -60,8 +60,12 @@ export function Outline({ connection, outline, statuteId, editable, onAddChapter
 
   const onDragEnd = ({ active, over }: DragEndEvent): void => {
     if (!over || active.id === over.id) return
-    const [activeKind, activeId] = String(active.id).split(':') as [string, string]
-    const [overKind, overId] = String(over.id).split(':') as [string, string]
+    connection.step(() => drop(String(active.id), String(over.id)))
+  }
+
+  const drop = (activeKey: string, overKey: string): void => {
+    const [activeKind, activeId] = activeKey.split(':') as [string, string]
+    const [overKind, overId] = overKey.split(':') as [string, string]
     if (activeKind === 'c' && overKind === 'c') {
       moveChapter(connection.doc, activeId, outline.chapters.findIndex((c) => c.id === overId))
     } else if (activeKind === 'a' && overKind === 'a') {
@@ -130,7 +134,7 @@ export function Outline({ connection, outline, statuteId, editable, onAddChapter
               <li key={`${item.kind}:${item.id}`}>
                 <span>{item.title || t('outline.untitled')}</span>{' '}
                 {editable && (
-                  <Button appearance="subtle-button" onClick={() => restoreItem(connection.doc, item.kind, item.id)}>
+                  <Button appearance="subtle-button" onClick={() => connection.step(() => restoreItem(connection.doc, item.kind, item.id))}>
                     {t('outline.restore', { item: item.title || t('outline.untitled') })}
                   </Button>
                 )}

@@ -1,0 +1,186 @@
+/**
+ * End-to-end: two people in two separate browser contexts co-edit one article, see each other's
+ * text, caret and presence; the list and the editor pass axe (WCAG 2.1 A/AA); edits made while
+ * the connection is down survive a reload and reach the server when it returns.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { AxeBuilder } from '@axe-core/playwright'
+import { ensureClientBuilt } from '../helpers/buildClient.js'
+import { launchBrowser } from '../helpers/browser.js'
+import { api, createStatute, startTestServer, type TestServer } from '../helpers/server.js'
+
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']
+
+async function personContext(browser: Browser, name: string): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+  await context.addInitScript((n) => localStorage.setItem('samenspel.name', n), name)
+  return context
+}
+
+async function axeViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze()
+  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+}
+
+function body(page: Page, number = 1) {
+  return page.getByRole('textbox', { name: `Tekst van artikel ${number}` })
+}
+
+describe('co-editing in the browser', () => {
+  let server: TestServer
+  let browser: Browser
+
+  beforeAll(async () => {
+    ensureClientBuilt()
+    server = await startTestServer()
+    browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  it('two people type in the same article and see each other’s text, caret and presence', async () => {
+    const id = await createStatute(server, 'Statuut samenwerking', 'Gemeente Oss')
+    const anna = await personContext(browser, 'Anna de Griffier')
+    const bram = await personContext(browser, 'Bram Wethouder')
+    try {
+      const pageA = await anna.newPage()
+      const pageB = await bram.newPage()
+      await pageA.goto(`${server.url}/statuten/${id}`)
+      await pageB.goto(`${server.url}/statuten/${id}`)
+      for (const page of [pageA, pageB]) await expect.poll(() => page.getByTestId('connection-status').getAttribute('data-status')).toBe('connected')
+
+      await body(pageA).click()
+      await pageA.keyboard.press('End')
+      await pageA.keyboard.type(' Anna typt hier.')
+      await body(pageB).click()
+      await pageB.keyboard.press('Control+End')
+      await pageB.keyboard.press('Enter')
+      await pageB.keyboard.type('Bram voegt een zin toe.')
+
+      await expect.poll(() => body(pageB).innerText()).toContain('Anna typt hier.')
+      await expect.poll(() => body(pageA).innerText()).toContain('Bram voegt een zin toe.')
+      // Each sees the other's caret, labelled with the other's name.
+      await expect.poll(() => pageA.locator('.collaboration-carets__label').allInnerTexts()).toContain('Bram Wethouder')
+      await pageA.keyboard.type('!')
+      await expect.poll(() => pageB.locator('.collaboration-carets__label').allInnerTexts()).toContain('Anna de Griffier')
+      // Presence lists both, with the real names.
+      await expect.poll(() => pageA.getByTestId('presence-list').innerText()).toContain('Bram Wethouder')
+      await expect.poll(() => pageB.getByTestId('presence-list').innerText()).toContain('Anna de Griffier')
+
+      // The server has both edits (the API reads the live, stored document).
+      await expect
+        .poll(async () => (await api<{ chapters: Array<{ articles: Array<{ body: { text: string } }> }> }>(server, 'GET', `/api/statutes/${id}`)).body.chapters[0]?.articles[0]?.body.text)
+        .toMatch(/Anna typt hier\.[\s\S]*Bram voegt een zin toe\./)
+    } finally {
+      await anna.close()
+      await bram.close()
+    }
+  })
+
+  it('adds and reorders articles; numbers follow the order live in the other browser', async () => {
+    const id = await createStatute(server)
+    const anna = await personContext(browser, 'Anna')
+    const bram = await personContext(browser, 'Bram')
+    try {
+      const pageA = await anna.newPage()
+      const pageB = await bram.newPage()
+      await pageA.goto(`${server.url}/statuten/${id}`)
+      await pageB.goto(`${server.url}/statuten/${id}`)
+      await pageA.getByRole('button', { name: 'Artikel toevoegen' }).click()
+      const newTitle = pageA.getByLabel('Titel van artikel 2')
+      await newTitle.fill('Informatievoorziening')
+      await expect.poll(() => pageB.getByLabel('Titel van artikel 2').inputValue()).toBe('Informatievoorziening')
+      // Move article 2 up with the keyboard: it becomes article 1 for both.
+      await pageA.getByRole('button', { name: 'Artikel 2 omhoog' }).focus()
+      await pageA.keyboard.press('Enter')
+      await expect.poll(() => pageB.getByLabel('Titel van artikel 1').inputValue()).toBe('Informatievoorziening')
+      await expect.poll(() => pageB.getByLabel('Titel van artikel 2').inputValue()).toBe('Doel')
+      // Undo the move.
+      await pageA.getByRole('button', { name: 'Ongedaan maken' }).click()
+      await expect.poll(() => pageB.getByLabel('Titel van artikel 1').inputValue()).toBe('Doel')
+      // Delete, then restore from the deleted list.
+      await pageA.getByRole('button', { name: 'Artikel 2 verwijderen' }).click()
+      await expect.poll(() => pageB.getByLabel('Titel van artikel 2').count()).toBe(0)
+      await pageB.getByText('Verwijderd (1)').click()
+      await pageB.getByRole('button', { name: 'Informatievoorziening terugzetten' }).click()
+      await expect.poll(() => pageA.getByLabel('Titel van artikel 2').inputValue()).toBe('Informatievoorziening')
+    } finally {
+      await anna.close()
+      await bram.close()
+    }
+  })
+
+  it('keeps edits made while disconnected across a reload and syncs them when the connection returns', async () => {
+    const id = await createStatute(server)
+    const context = await personContext(browser, 'Carla')
+    try {
+      let blocked = true
+      await context.routeWebSocket(/\/collab\//, (ws) => {
+        if (blocked) ws.close({ code: 1011, reason: 'blocked by test' })
+        else ws.connectToServer()
+      })
+      const page = await context.newPage()
+      blocked = false
+      await page.goto(`${server.url}/statuten/${id}`)
+      await expect.poll(() => page.getByTestId('connection-status').getAttribute('data-status')).toBe('connected')
+      // Cut the connection: the route refuses new sockets, and the server restart drops the old one.
+      blocked = true
+      server = await server.restart()
+      await expect.poll(() => page.getByTestId('connection-status').getAttribute('data-status')).not.toBe('connected')
+      await body(page).click()
+      await page.keyboard.press('Control+End')
+      await page.keyboard.type(' Offline geschreven.')
+      await page.waitForTimeout(300) // y-indexeddb writes asynchronously
+      await page.reload()
+      await expect.poll(() => body(page).innerText()).toContain('Offline geschreven.')
+      blocked = false
+      await expect.poll(() => page.getByTestId('connection-status').getAttribute('data-status'), { timeout: 20_000 }).toBe('connected')
+      await expect
+        .poll(async () => (await api<{ chapters: Array<{ articles: Array<{ body: { text: string } }> }> }>(server, 'GET', `/api/statutes/${id}`)).body.chapters[0]?.articles[0]?.body.text)
+        .toContain('Offline geschreven.')
+    } finally {
+      await context.close()
+    }
+  })
+
+  it('opens at the article of a shared link', async () => {
+    const id = await createStatute(server)
+    const snapshot = await api<{ chapters: Array<{ articles: Array<{ id: string }> }> }>(server, 'GET', `/api/statutes/${id}`)
+    const articleId = snapshot.body.chapters[0]!.articles[0]!.id
+    const context = await personContext(browser, 'Dirk')
+    try {
+      const page = await context.newPage()
+      await page.goto(`${server.url}/statuten/${id}/artikel/${articleId}`)
+      await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe(`artikel-${articleId}`)
+    } finally {
+      await context.close()
+    }
+  })
+
+  it('the statute list and the editor pass axe (WCAG 2.1 A and AA)', async () => {
+    const id = await createStatute(server, 'Toegankelijk statuut', 'Gemeente Ermelo')
+    const context = await personContext(browser, 'Eva')
+    try {
+      const page = await context.newPage()
+      await page.goto(server.url)
+      await page.getByText('Toegankelijk statuut').waitFor()
+      expect(await page.evaluate(() => document.documentElement.lang)).toBe('nl')
+      expect(await axeViolations(page)).toEqual([])
+      await page.goto(`${server.url}/statuten/${id}`)
+      await expect.poll(() => page.getByTestId('connection-status').getAttribute('data-status')).toBe('connected')
+      await body(page).waitFor()
+      await page.getByRole('button', { name: 'Toelichting tonen' }).click()
+      expect(await axeViolations(page)).toEqual([])
+      // English: the interface and <html lang> follow the choice.
+      await page.getByLabel('Taal').selectOption('en')
+      expect(await page.evaluate(() => document.documentElement.lang)).toBe('en')
+      await page.getByRole('button', { name: 'Add article' }).waitFor()
+      expect(await axeViolations(page)).toEqual([])
+    } finally {
+      await context.close()
+    }
+  })
+})
