@@ -2,7 +2,7 @@
  * The statute editor: title and organisation, connection state and presence, the outline, and
  * every chapter with its articles. All structure changes go through the model's functions.
  */
-import { useEffect, useId, type ChangeEvent } from 'react'
+import { useEffect, useId, useState, type ChangeEvent, type FocusEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Alert, Button, Heading2, Paragraph } from '@utrecht/component-library-react/dist/css-module'
 import {
@@ -12,6 +12,7 @@ import {
   moveArticleBy,
   moveChapterBy,
   renameChapter,
+  restoreItem,
   setMetaField,
   type OutlineChapter,
 } from '../../model/statuteDoc.js'
@@ -57,6 +58,13 @@ function ConnectedEditor({ statuteId, articleId, person }: { statuteId: string; 
   const editable = state.status !== 'refused'
   const titleId = useId()
   const orgId = useId()
+  // The article this person last worked in; if someone else deletes it, say so and offer it back.
+  const [activeArticle, setActiveArticle] = useState<string | null>(null)
+  const deletedActive = outline.deleted.find((item) => item.kind === 'article' && item.id === activeArticle)
+  const trackFocus = (event: FocusEvent<HTMLDivElement>): void => {
+    const id = (event.target as HTMLElement).closest<HTMLElement>('[data-article-id]')?.dataset.articleId
+    if (id) setActiveArticle(id)
+  }
 
   useEffect(() => {
     document.title = `${meta.title || t('editor.loading')} – Samenspel`
@@ -118,12 +126,25 @@ function ConnectedEditor({ statuteId, articleId, person }: { statuteId: string; 
         </div>
       </div>
       {!state.ready && state.status !== 'refused' && <Paragraph role="status">{t('editor.loading')}</Paragraph>}
+      <div className="deleted-notice-region">
+        {deletedActive && (
+          <Alert type="warning">
+            <Paragraph>{t('editor.deletedWhileEditing', { title: deletedActive.title || t('outline.untitled') })}</Paragraph>
+            <Button appearance="secondary-action-button" onClick={() => connection.step(() => restoreItem(connection.doc, 'article', deletedActive.id))}>
+              {t('outline.restore', { item: deletedActive.title || t('outline.untitled') })}
+            </Button>{' '}
+            <Button appearance="subtle-button" onClick={() => setActiveArticle(null)}>
+              {t('editor.dismiss')}
+            </Button>
+          </Alert>
+        )}
+      </div>
       {state.ready && (
         <div className="editor-layout">
           <Outline connection={connection} outline={outline} statuteId={statuteId} editable={editable} onAddChapter={addChapterAtEnd} onNavigate={scrollToArticle} />
-          <div className="chapters">
+          <div className="chapters" onFocus={trackFocus}>
             {outline.chapters.map((chapter) => (
-              <ChapterSection key={chapter.id} connection={connection} chapter={chapter} person={person} editable={editable} statuteId={statuteId} isFirst={chapter.number === 1} isLast={chapter.number === outline.chapters.length} />
+              <ChapterSection key={chapter.id} connection={connection} chapter={chapter} person={person} editable={editable} statuteId={statuteId} isFirst={chapter.number === 1} isLast={chapter.number === outline.chapters.length} onDeleteArticle={(id) => setActiveArticle((current) => (current === id ? null : current))} />
             ))}
           </div>
         </div>
@@ -140,9 +161,11 @@ interface ChapterSectionProps {
   readonly statuteId: string
   readonly isFirst: boolean
   readonly isLast: boolean
+  /** Called when this person deletes an article (so no "someone else deleted" notice appears). */
+  readonly onDeleteArticle: (id: string) => void
 }
 
-function ChapterSection({ connection, chapter, person, editable, statuteId, isFirst, isLast }: ChapterSectionProps) {
+function ChapterSection({ connection, chapter, person, editable, statuteId, isFirst, isLast, onDeleteArticle }: ChapterSectionProps) {
   const { t } = useTranslation()
   const headingId = useId()
   const inputId = useId()
@@ -193,7 +216,10 @@ function ChapterSection({ connection, chapter, person, editable, statuteId, isFi
               <Button appearance="subtle-button" disabled={isLast && index === chapter.articles.length - 1} onClick={() => connection.step(() => moveArticleBy(doc, article.id, 1))}>
                 {t('outline.moveDown', { item: t('outline.article', { number: article.number }) })}
               </Button>
-              <Button appearance="subtle-button" hint="danger" onClick={() => connection.step(() => deleteItem(doc, 'article', article.id))}>
+              <Button appearance="subtle-button" hint="danger" onClick={() => {
+                  onDeleteArticle(article.id)
+                  connection.step(() => deleteItem(doc, 'article', article.id))
+                }}>
                 {t('outline.delete', { item: t('outline.article', { number: article.number }) })}
               </Button>
             </div>

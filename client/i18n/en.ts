@@ -76,6 +76,8 @@ export const en: Catalog = {
     hideToelichting: 'Hide explanatory note',
     copyLink: 'Copy link to article {{number}}',
     linkCopied: 'Link copied',
+    deletedWhileEditing: 'Someone else deleted the article ‘{{title}}’ while you were working in it. Your text has been kept.',
+    dismiss: 'Close',
     deletedArticle: 'This article was deleted. Your text has been kept.',
     loading: 'Loading statute…',
     notFound: 'This statute does not exist (any more).',

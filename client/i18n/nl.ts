@@ -74,6 +74,8 @@ export const nl = {
     hideToelichting: 'Toelichting verbergen',
     copyLink: 'Link naar artikel {{number}} kopiëren',
     linkCopied: 'Link gekopieerd',
+    deletedWhileEditing: 'Iemand anders heeft het artikel ‘{{title}}’ verwijderd terwijl u erin werkte. Uw tekst is bewaard.',
+    dismiss: 'Sluiten',
     deletedArticle: 'Dit artikel is verwijderd. Uw tekst is bewaard.',
     loading: 'Statuut laden…',
     notFound: 'Dit statuut bestaat niet (meer).',

@@ -113,6 +113,30 @@ describe('co-editing in the browser', () => {
     }
   })
 
+  it('tells the person typing when someone else deletes the article, and keeps the text', async () => {
+    const id = await createStatute(server)
+    const anna = await personContext(browser, 'Anna')
+    const bram = await personContext(browser, 'Bram')
+    try {
+      const pageA = await anna.newPage()
+      const pageB = await bram.newPage()
+      await pageA.goto(`${server.url}/statuten/${id}`)
+      await pageB.goto(`${server.url}/statuten/${id}`)
+      await body(pageA).click()
+      await pageA.keyboard.press('Control+End')
+      await pageA.keyboard.type(' Nog een zin van Anna.')
+      await expect.poll(() => body(pageB).innerText()).toContain('Nog een zin van Anna.')
+      await pageB.getByRole('button', { name: 'Artikel 1 verwijderen' }).click()
+      const alert = pageA.getByRole('alert').filter({ hasText: 'verwijderd terwijl u erin werkte' })
+      await alert.waitFor()
+      await alert.getByRole('button', { name: 'Doel terugzetten' }).click()
+      await expect.poll(() => body(pageB).innerText()).toContain('Nog een zin van Anna.')
+    } finally {
+      await anna.close()
+      await bram.close()
+    }
+  })
+
   it('keeps edits made while disconnected across a reload and syncs them when the connection returns', async () => {
     const id = await createStatute(server)
     const context = await personContext(browser, 'Carla')
