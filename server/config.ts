@@ -20,6 +20,8 @@ const schema = z.object({
   COMPACT_AFTER_UPDATES: int(500, 10, 1_000_000),
   /** Keep a statute in memory this long after its last connection closes (ms). */
   ROOM_IDLE_MS: int(30_000, 0, 3_600_000),
+  /** Ping every connection this often; one that has not answered the previous ping is closed (ms). */
+  HEARTBEAT_MS: int(30_000, 50, 600_000),
   /** SQLite's synchronous pragma: FULL survives power loss, NORMAL only process crashes. */
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -35,6 +37,7 @@ export interface Config {
   readonly maxBodyBytes: number
   readonly compactAfterUpdates: number
   readonly roomIdleMs: number
+  readonly heartbeatMs: number
   readonly sqliteSynchronous: 'FULL' | 'NORMAL'
   readonly logLevel: string
   readonly clientDir: string
@@ -56,6 +59,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxBodyBytes: e.MAX_BODY_BYTES,
     compactAfterUpdates: e.COMPACT_AFTER_UPDATES,
     roomIdleMs: e.ROOM_IDLE_MS,
+    heartbeatMs: e.HEARTBEAT_MS,
     sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
     logLevel: e.LOG_LEVEL,
     clientDir: e.CLIENT_DIR ? path.resolve(e.CLIENT_DIR) : path.resolve('dist/client'),

@@ -42,7 +42,7 @@ export async function startServer(config: Config, options: { store?: StatuteStor
   })
   const statutes = new StatuteService(store, rooms)
   app = createHttpApp({ store, statutes }, { maxBodyBytes: config.maxBodyBytes, clientDir: config.clientDir, logLevel: config.logLevel })
-  const collaboration = createCollaborationServer(rooms, { maxMessageBytes: config.maxMessageBytes, logger })
+  const collaboration = createCollaborationServer(rooms, { maxMessageBytes: config.maxMessageBytes, logger, heartbeatMs: config.heartbeatMs })
   app.server.on('upgrade', collaboration.handleUpgrade)
 
   await app.listen({ port: config.port, host: config.host })

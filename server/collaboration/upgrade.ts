@@ -21,10 +21,29 @@ export interface CollaborationServer {
   close(): Promise<void>
 }
 
-export function createCollaborationServer(registry: RoomRegistry, options: { maxMessageBytes: number; logger: RoomLogger }): CollaborationServer {
+export function createCollaborationServer(registry: RoomRegistry, options: { maxMessageBytes: number; logger: RoomLogger; heartbeatMs?: number }): CollaborationServer {
   // ws itself stops reading a frame larger than this hard ceiling; messages between the configured
   // limit and the ceiling are read and refused by the room with a clear 4413.
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes * 4 })
+
+  // Connections that stop answering pings (a laptop lid closed, a dropped network) are ended, so
+  // their presence disappears for the others and their room can unload.
+  const alive = new WeakSet<WebSocket>()
+  wss.on('connection', (ws: WebSocket) => {
+    alive.add(ws)
+    ws.on('pong', () => alive.add(ws))
+  })
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (!alive.has(ws)) {
+        ws.terminate()
+        continue
+      }
+      alive.delete(ws)
+      ws.ping()
+    }
+  }, options.heartbeatMs ?? 30_000)
+  heartbeat.unref()
 
   const refuse = (request: IncomingMessage, socket: Duplex, head: Buffer, code: number, reason: string): void => {
     wss.handleUpgrade(request, socket, head, (ws: WebSocket) => ws.close(code, reason))
@@ -53,7 +72,10 @@ export function createCollaborationServer(registry: RoomRegistry, options: { max
           registry.release(room)
           return
         }
-        wss.handleUpgrade(request, socket, head, (ws: WebSocket) => room.addConnection(ws, identity, canEdit(identity)))
+        wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
+          wss.emit('connection', ws, request)
+          room.addConnection(ws, identity, canEdit(identity))
+        })
       },
       (error: unknown) => {
         options.logger.error({ room: statuteId, err: error }, 'could not open statute')
@@ -66,6 +88,7 @@ export function createCollaborationServer(registry: RoomRegistry, options: { max
     wss,
     handleUpgrade,
     close: async () => {
+      clearInterval(heartbeat)
       for (const client of wss.clients) client.terminate()
       await new Promise<void>((resolve) => wss.close(() => resolve()))
     },
