@@ -54,7 +54,11 @@ export function Outline({ connection, outline, statuteId, editable, onAddChapter
   const announcements: Announcements = {
     onDragStart: ({ active }) => t('outline.dragStart', { item: labelOf(active.id) }),
     onDragOver: () => undefined,
-    onDragEnd: ({ active }) => t('outline.moved', { item: labelOf(active.id), position: '' }),
+    onDragEnd: ({ active, over }) => {
+      const [, overId] = String(over?.id ?? '').split(':')
+      const position = outline.chapters.findIndex((c) => c.id === overId) + 1 || outline.chapters.flatMap((c) => c.articles).find((a) => a.id === overId)?.number
+      return position ? t('outline.moved', { item: labelOf(active.id), position }) : t('outline.dragCancel')
+    },
     onDragCancel: () => t('outline.dragCancel'),
   }
 

@@ -101,6 +101,25 @@ describe('co-editing in the browser', () => {
       // Undo the move.
       await pageA.getByRole('button', { name: 'Ongedaan maken' }).click()
       await expect.poll(() => pageB.getByLabel('Titel van artikel 1').inputValue()).toBe('Doel')
+      // Drag article 2 above article 1 in the outline with the mouse.
+      const handle = pageA.getByRole('button', { name: 'Artikel 2 Informatievoorziening verslepen' })
+      const target = pageA.getByRole('button', { name: 'Artikel 1 Doel verslepen' })
+      const from = (await handle.boundingBox())!
+      const to = (await target.boundingBox())!
+      await pageA.mouse.move(from.x + from.width / 2, from.y + from.height / 2)
+      await pageA.mouse.down()
+      await pageA.mouse.move(to.x + to.width / 2, to.y + 2, { steps: 12 })
+      await pageA.mouse.move(to.x + to.width / 2, to.y - 4, { steps: 4 })
+      await pageA.mouse.up()
+      await expect.poll(() => pageB.getByLabel('Titel van artikel 1').inputValue()).toBe('Informatievoorziening')
+      // And back with the keyboard: space lifts, arrow down moves, space drops.
+      await pageA.getByRole('button', { name: 'Artikel 1 Informatievoorziening verslepen' }).focus()
+      // dnd-kit measures positions between key presses, one animation frame at a time.
+      for (const key of ['Space', 'ArrowDown', 'Space']) {
+        await pageA.keyboard.press(key)
+        await pageA.waitForTimeout(200)
+      }
+      await expect.poll(() => pageB.getByLabel('Titel van artikel 1').inputValue()).toBe('Doel')
       // Delete, then restore from the deleted list.
       await pageA.getByRole('button', { name: 'Artikel 2 verwijderen' }).click()
       await expect.poll(() => pageB.getByLabel('Titel van artikel 2').count()).toBe(0)
@@ -196,6 +215,14 @@ describe('co-editing in the browser', () => {
       await page.goto(`${server.url}/statuten/${id}`)
       await expect.poll(() => page.getByTestId('connection-status').getAttribute('data-status')).toBe('connected')
       await body(page).waitFor()
+      // No keyboard trap: Escape leaves the text and puts focus on the article.
+      await body(page).click()
+      await page.keyboard.press('Escape')
+      expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('ARTICLE')
+      // Alt+F10 from the text goes to the toolbar.
+      await body(page).click()
+      await page.keyboard.press('Alt+F10')
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Vet')
       await page.getByRole('button', { name: 'Toelichting tonen' }).click()
       expect(await axeViolations(page)).toEqual([])
       // English: the interface and <html lang> follow the choice.
