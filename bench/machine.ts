@@ -1,0 +1,54 @@
+/**
+ * The machine the benchmark ran on, and how busy it was with other work. This machine is shared
+ * (tests and browsers may run beside the benchmark), so each measurement window also reports the
+ * CPU used by processes other than the server and the benchmark: results taken while that is high
+ * are not comparable with quiet runs.
+ */
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+
+let clockTicks: number | undefined
+
+/** Kernel clock ticks per second (for /proc CPU times); usually 100. */
+export function ticksPerSecond(): number {
+  clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
+  return clockTicks
+}
+
+/** CPU time all cores have spent busy since boot, in ms (from the first line of /proc/stat). */
+export function machineBusyMs(): number {
+  const line = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? ''
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = line.trim().split(/\s+/).slice(1).map(Number)
+  return ((user + nice + system + irq + softirq + steal) * 1000) / ticksPerSecond()
+}
+
+/** Static facts about the machine, for the report. */
+export function machineInfo(): { cpuModel: string; cores: number; totalMemoryMB: number; node: string; os: string; loadAverage1mAtStart: number } {
+  const cpus = os.cpus()
+  return {
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    totalMemoryMB: Math.round(os.totalmem() / 1024 / 1024),
+    node: process.version,
+    os: `${os.platform()} ${os.release()} ${os.arch()}`,
+    loadAverage1mAtStart: Math.round(os.loadavg()[0]! * 100) / 100,
+  }
+}
+
+/**
+ * Waits (at most `maxWaitMs`) until the machine has been nearly idle for one second, so that a
+ * measurement does not start in the middle of someone else's test run. Call it while the
+ * benchmark's own processes are idle. Returns how long it waited and the last second's CPU use
+ * (100 = one core); the caller reports both, and proceeds anyway when the machine stays busy.
+ */
+export async function waitForQuiet(maxWaitMs: number, thresholdPercent = 25): Promise<{ waitedMs: number; busyPercent: number }> {
+  const start = performance.now()
+  for (;;) {
+    const before = machineBusyMs()
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    const busyPercent = Math.round((machineBusyMs() - before) / 10)
+    const waitedMs = Math.round(performance.now() - start)
+    if (busyPercent <= thresholdPercent || waitedMs >= maxWaitMs) return { waitedMs, busyPercent }
+  }
+}

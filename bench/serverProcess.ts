@@ -1,0 +1,161 @@
+/**
+ * The Samenspel server as a separate child process, so that the benchmark's own clients (which
+ * decode every relayed update) do not share an event loop, heap or CPU accounting with it.
+ *
+ * The child is `node --import tsx server/main.ts` started directly (not through npx), so the pid
+ * we hold is the server's own and /proc/<pid> describes the server, not a wrapper.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
+import http from 'node:http'
+import net from 'node:net'
+import { ticksPerSecond } from './machine.js'
+
+/** A running server child process. */
+export interface ServerProcess {
+  readonly pid: number
+  /** e.g. http://127.0.0.1:41234 */
+  readonly url: string
+  /** Base URL for y-websocket; the provider appends `/<statute id>`. */
+  readonly wsUrl: string
+  readonly dataDir: string
+  /** Resident memory now and at its peak (VmHWM), in KB, from /proc. */
+  memory(): { rssKb: number; hwmKb: number }
+  /** User + system CPU time the process has used so far, in ms. */
+  cpuMs(): number
+  /** SIGTERM (the server stores what is pending), then waits for exit; SIGKILL after 15 s. */
+  stop(): Promise<{ exitCode: number | null; signal: string | null; ms: number; killed: boolean }>
+}
+
+const live = new Set<ChildProcess>()
+
+/** Kills every server child still running; registered on exit so none outlives the benchmark. */
+export function killAllServers(): void {
+  for (const child of live) child.kill('SIGKILL')
+  live.clear()
+}
+process.on('exit', killAllServers)
+
+/** A port that was free a moment ago on 127.0.0.1 (the small race is acceptable for a bench). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const port = (probe.address() as net.AddressInfo).port
+      probe.close(() => resolve(port))
+    })
+  })
+}
+
+/** One HTTP request to the server with a JSON body; no keep-alive, so no socket lingers. */
+export function requestJson<T>(url: string, method: string, body?: unknown): Promise<{ status: number; body: T }> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body)
+    const req = http.request(
+      url,
+      { method, agent: false, timeout: 10_000, headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {} },
+      (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8')
+          try {
+            resolve({ status: res.statusCode ?? 0, body: (text ? JSON.parse(text) : undefined) as T })
+          } catch (error) {
+            reject(error instanceof Error ? error : new Error(String(error)))
+          }
+        })
+      },
+    )
+    req.on('timeout', () => req.destroy(new Error(`${method} ${url} timed out`)))
+    req.on('error', reject)
+    req.end(payload)
+  })
+}
+
+function readStatus(pid: number): { rssKb: number; hwmKb: number } {
+  const text = fs.readFileSync(`/proc/${pid}/status`, 'utf8')
+  const field = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? Number.NaN)
+  return { rssKb: field('VmRSS'), hwmKb: field('VmHWM') }
+}
+
+function readCpuMs(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+  // The command name may contain spaces; fields are counted after its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  const utime = Number(fields[11])
+  const stime = Number(fields[12])
+  return ((utime + stime) * 1000) / ticksPerSecond()
+}
+
+/** Starts the server on a free port with `dataDir` and waits until /healthz answers. */
+export async function startServerProcess(dataDir: string, extraEnv: Record<string, string> = {}): Promise<ServerProcess> {
+  const port = await freePort()
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: process.cwd(),
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  live.add(child)
+  // Server log lines (warnings and errors only) go to our stderr, never to our stdout.
+  const forward = (chunk: Buffer): void => {
+    process.stderr.write(chunk.toString('utf8').replace(/^(?=.)/gm, '[server] '))
+  }
+  child.stdout?.on('data', forward)
+  child.stderr?.on('data', forward)
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => {
+      live.delete(child)
+      resolve({ code, signal })
+    })
+  })
+  const pid = child.pid
+  if (pid === undefined) throw new Error('could not start the server process')
+  const url = `http://127.0.0.1:${port}`
+
+  const deadline = Date.now() + 20_000
+  let up = false
+  let earlyExit = false
+  void exited.then(() => (earlyExit = true))
+  while (!up && !earlyExit && Date.now() < deadline) {
+    try {
+      up = (await requestJson(`${url}/healthz`, 'GET')).status === 200
+    } catch {
+      // Not listening yet.
+    }
+    if (!up) await new Promise((r) => setTimeout(r, 50))
+  }
+  if (!up) {
+    child.kill('SIGKILL')
+    throw new Error(`server did not become healthy (${earlyExit ? 'it exited' : 'timeout'})`)
+  }
+
+  return {
+    pid,
+    url,
+    wsUrl: `ws://127.0.0.1:${port}/collab`,
+    dataDir,
+    memory: () => readStatus(pid),
+    cpuMs: () => readCpuMs(pid),
+    stop: async () => {
+      const start = performance.now()
+      child.kill('SIGTERM')
+      let killed = false
+      const timer = setTimeout(() => {
+        killed = true
+        child.kill('SIGKILL')
+      }, 15_000)
+      const { code, signal } = await exited
+      clearTimeout(timer)
+      return { exitCode: code, signal, ms: Math.round(performance.now() - start), killed }
+    },
+  }
+}
+
+/** Creates a statute through the JSON API and returns its id. */
+export async function createStatute(server: ServerProcess, title: string, organisation: string): Promise<string> {
+  const { status, body } = await requestJson<{ id: string }>(`${server.url}/api/statutes`, 'POST', { title, organisation })
+  if (status !== 201) throw new Error(`POST /api/statutes answered ${status}: ${JSON.stringify(body)}`)
+  return body.id
+}
