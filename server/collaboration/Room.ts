@@ -185,15 +185,19 @@ export class Room {
   private onAwarenessMessage(ws: WebSocket, update: Uint8Array): void {
     const connection = this.connections.get(ws)
     if (!connection) return
-    // Record which client ids this socket speaks for, so they vanish when it closes.
+    // Decode the whole message first: a malformed one must change nothing, not even the ids
+    // recorded below (on close those are removed for everybody).
     const decoder = decoding.createDecoder(update)
     const count = decoding.readVarUint(decoder)
+    const ids: number[] = []
     for (let i = 0; i < count; i++) {
-      connection.awarenessIds.add(decoding.readVarUint(decoder))
+      ids.push(decoding.readVarUint(decoder))
       decoding.readVarUint(decoder) // clock
-      decoding.readVarString(decoder) // state JSON
+      JSON.parse(decoding.readVarString(decoder)) // state JSON; applyAwarenessUpdate would throw halfway
     }
     awarenessProtocol.applyAwarenessUpdate(this.awareness, update, ws)
+    // Record which client ids this socket speaks for, so they vanish when it closes.
+    for (const id of ids) connection.awarenessIds.add(id)
   }
 
   private readonly relayAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }): void => {

@@ -51,12 +51,26 @@ export function createCollaborationServer(registry: RoomRegistry, options: { max
 
   const handleUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on('error', () => socket.destroy())
-    const url = new URL(request.url ?? '/', 'http://localhost')
+    // Nothing in this listener may throw: an exception here is uncaught and ends the process.
+    let url: URL
+    try {
+      url = new URL(request.url ?? '/', 'http://localhost')
+    } catch {
+      // An unparsable request target, e.g. "//".
+      const body = JSON.stringify({ code: 'bad_request', message: 'Ongeldige URL.' })
+      socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+      return
+    }
     if (!url.pathname.startsWith(COLLAB_PATH)) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n')
       return
     }
-    const statuteId = decodeURIComponent(url.pathname.slice(COLLAB_PATH.length))
+    let statuteId = ''
+    try {
+      statuteId = decodeURIComponent(url.pathname.slice(COLLAB_PATH.length))
+    } catch {
+      // Broken percent-encoding (e.g. "%E0%A4%A"): not an id, refused below like any malformed id.
+    }
     if (!isId(statuteId)) {
       refuse(request, socket, head, CloseCode.notFound, 'Onbekend statuut (unknown statute)')
       return

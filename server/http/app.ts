@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import Fastify, { type FastifyInstance, type FastifyError } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyError, type FastifyReply } from 'fastify'
 import fastifyStatic from '@fastify/static'
 import { z } from 'zod'
 import { AppError, badRequest, notFound } from '../errors.js'
@@ -34,7 +34,17 @@ export function createHttpApp(deps: { store: StatuteStore; statutes: StatuteServ
     bodyLimit: options.maxBodyBytes,
     // Returning errors as JSON is ours to do; no stack traces leave the server.
     return503OnClosing: true,
+    // Errors Fastify raises before routing (an undecodable URL, a too long path parameter) get the
+    // same { code, message } shape as all others.
+    frameworkErrors: (error, _request, reply) => {
+      const tooLong = error.statusCode === 414
+      void (reply as FastifyReply)
+        .status(tooLong ? 414 : 400)
+        .send({ code: tooLong ? 'uri_too_long' : 'bad_request', message: tooLong ? 'De URL is te lang.' : 'Ongeldige URL.' })
+    },
   })
+  // The API speaks JSON only; Fastify would otherwise accept text/plain bodies as strings.
+  app.removeContentTypeParser('text/plain')
 
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     if (error instanceof AppError) {

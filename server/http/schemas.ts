@@ -6,6 +6,7 @@ import { z } from 'zod'
 import { BODY_TYPES } from '../../model/statuteDoc.js'
 import { DEFAULT_LIMITS, } from '../../model/protocol.js'
 import { ID_PATTERN } from '../../model/ids.js'
+import { ROLES } from '../../model/roles.js'
 
 export const createStatuteBody = z.strictObject({
   title: z.string().trim().min(1, 'Geef het statuut een titel.').max(DEFAULT_LIMITS.maxTitleLength),
@@ -31,3 +32,24 @@ export const statuteSummary = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 })
+
+const email = z.string().trim().toLowerCase().email('Vul een geldig e-mailadres in.').max(254)
+const password = z.string().min(1, 'Vul een wachtwoord in.').max(200)
+const personName = z.string().trim().min(1, 'Vul een naam in.').max(80)
+const id = z.string().regex(ID_PATTERN, 'Ongeldige id.')
+
+export const signInBody = z.strictObject({ email, password })
+export const setupBody = z.strictObject({ email, password, name: personName })
+export const passwordBody = z.strictObject({ currentPassword: password, newPassword: password })
+export const tokenBody = z.strictObject({ name: z.string().trim().min(1, 'Geef het token een naam.').max(80) })
+export const tokenParams = z.strictObject({ tokenId: id })
+
+export const memberParams = z.strictObject({ id, userId: id })
+export const memberPatch = z
+  .strictObject({ role: z.enum(ROLES).optional(), partyId: id.optional(), canAgree: z.boolean().optional() })
+  .refine((v) => v.role !== undefined || v.partyId !== undefined || v.canAgree !== undefined, 'Geef aan wat er verandert.')
+export const partyBody = z.strictObject({ name: z.string().trim().min(1, 'Geef de partij een naam.').max(80), parentId: id.nullable().optional() })
+export const invitationBody = z.strictObject({ email, role: z.enum(ROLES), partyId: id, canAgree: z.boolean().default(false) })
+export const invitationParams = z.strictObject({ id, invitationId: id })
+export const invitationToken = z.strictObject({ token: z.string().min(20).max(100).regex(/^[A-Za-z0-9_-]+$/, 'Ongeldige link.') })
+export const acceptInvitationBody = z.strictObject({ name: personName.optional(), password: password.optional() })

@@ -7,7 +7,7 @@ import { newId } from '../../model/ids.js'
 import { addArticle, addChapter, initStatute, type BodyType } from '../../model/statuteDoc.js'
 import { richTextFromParagraphs } from '../../model/richText.js'
 import { toSnapshot, type StatuteSnapshot } from '../../model/snapshot.js'
-import type { StatuteRecord, StatuteStore } from '../storage/StatuteStore.js'
+import type { NewStatuteAccess, StatuteRecord, StatuteStore } from '../storage/StatuteStore.js'
 import type { RoomRegistry } from '../collaboration/RoomRegistry.js'
 import { notFound } from '../errors.js'
 
@@ -23,7 +23,8 @@ export class StatuteService {
     private readonly rooms: RoomRegistry,
   ) {}
 
-  async create(input: NewStatute): Promise<StatuteRecord> {
+  /** Builds and stores a new statute; `access` (parties, first members) is stored in the same transaction. */
+  async create(input: NewStatute, access?: (statuteId: string) => NewStatuteAccess): Promise<StatuteRecord> {
     const now = new Date().toISOString()
     const record: StatuteRecord = { id: newId(), ...input, createdAt: now, updatedAt: now }
     const doc = new Y.Doc()
@@ -35,7 +36,7 @@ export class StatuteService {
         `Dit statuut legt vast hoe de ${input.organisation ? `organen van ${input.organisation}` : 'betrokkenen'} samenwerken.`,
       ]),
     })
-    await this.store.createStatute(record, Y.encodeStateAsUpdate(doc))
+    await this.store.createStatute(record, Y.encodeStateAsUpdate(doc), access?.(record.id))
     doc.destroy()
     return record
   }

@@ -7,6 +7,7 @@
  * snapshot.
  */
 import type { BodyType } from '../../model/statuteDoc.js'
+import type { AccessStore, AccountStore, AuditStore, MembershipRecord, PartyRecord } from './AccessStore.js'
 
 export interface StatuteRecord {
   readonly id: string
@@ -35,8 +36,8 @@ export interface StatuteStore {
   migrate(): Promise<void>
   /** Cheap check that storage answers. */
   ping(): Promise<void>
-  /** Stores a new statute with its initial document state, atomically. */
-  createStatute(record: StatuteRecord, initialState: Uint8Array): Promise<void>
+  /** Stores a new statute with its initial document state, parties and first members, atomically. */
+  createStatute(record: StatuteRecord, initialState: Uint8Array, access?: NewStatuteAccess): Promise<void>
   listStatutes(): Promise<StatuteRecord[]>
   getStatute(id: string): Promise<StatuteRecord | undefined>
   /** Keeps the list's title, organisation and time of last change in step with the document. */
@@ -50,4 +51,16 @@ export interface StatuteStore {
    */
   compact(id: string, merge: (updates: readonly Uint8Array[]) => Uint8Array): Promise<CompactionResult>
   close(): Promise<void>
+}
+
+export interface NewStatuteAccess {
+  readonly parties: readonly PartyRecord[]
+  readonly members: readonly MembershipRecord[]
+}
+
+/** Everything the server stores, on one engine. */
+export interface Storage extends StatuteStore {
+  readonly accounts: AccountStore
+  readonly access: AccessStore
+  readonly audit: AuditStore
 }

@@ -9,7 +9,10 @@ import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import type { BodyType } from '../../../model/statuteDoc.js'
-import type { CompactionResult, StatuteRecord, StatuteStore, StoredDocument } from '../StatuteStore.js'
+import type { CompactionResult, NewStatuteAccess, StatuteRecord, Storage, StoredDocument } from '../StatuteStore.js'
+import { SqliteAccounts } from './SqliteAccounts.js'
+import { ACCESS_SQL, SqliteAccess } from './SqliteAccess.js'
+import { SqliteAudit } from './SqliteAudit.js'
 import { SQLITE_MIGRATIONS } from './migrations.js'
 
 const SQL = {
@@ -37,8 +40,11 @@ interface StatuteRow {
   updatedAt: string
 }
 
-export class SqliteStore implements StatuteStore {
+export class SqliteStore implements Storage {
   private readonly db: Database.Database
+  readonly accounts: SqliteAccounts
+  readonly access: SqliteAccess
+  readonly audit: SqliteAudit
 
   /** Opens (and creates) `<dataDir>/samenspel.sqlite`; pass ':memory:' as file for tests. */
   constructor(dataDir: string, options: { synchronous?: 'FULL' | 'NORMAL'; file?: string } = {}) {
@@ -49,6 +55,9 @@ export class SqliteStore implements StatuteStore {
     this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`)
     this.db.pragma('foreign_keys = ON')
     this.db.pragma('busy_timeout = 5000')
+    this.accounts = new SqliteAccounts(this.db)
+    this.access = new SqliteAccess(this.db)
+    this.audit = new SqliteAudit(this.db)
   }
 
   async migrate(): Promise<void> {
@@ -70,10 +79,12 @@ export class SqliteStore implements StatuteStore {
     this.db.prepare('SELECT 1').get()
   }
 
-  async createStatute(record: StatuteRecord, initialState: Uint8Array): Promise<void> {
+  async createStatute(record: StatuteRecord, initialState: Uint8Array, access?: NewStatuteAccess): Promise<void> {
     this.db.transaction(() => {
       this.db.prepare(SQL.insertStatute).run(record)
       this.db.prepare(SQL.insertSnapshot).run(record.id, Buffer.from(initialState), record.createdAt)
+      for (const party of access?.parties ?? []) this.db.prepare(ACCESS_SQL.insertParty).run(party)
+      for (const member of access?.members ?? []) this.db.prepare(ACCESS_SQL.putMembership).run({ ...member, canAgree: member.canAgree ? 1 : 0 })
     })()
   }
 

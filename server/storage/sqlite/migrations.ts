@@ -21,4 +21,73 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      data BLOB NOT NULL
    );
    CREATE INDEX statute_updates_by_statute ON statute_updates (statute_id, seq);`,
+  `CREATE TABLE users (
+     id TEXT PRIMARY KEY,
+     email TEXT NOT NULL UNIQUE,
+     name TEXT NOT NULL,
+     password_hash TEXT NOT NULL,
+     is_admin INTEGER NOT NULL DEFAULT 0,
+     created_at TEXT NOT NULL
+   );
+   CREATE TABLE sessions (
+     id_hash TEXT PRIMARY KEY,
+     user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+     created_at TEXT NOT NULL,
+     expires_at TEXT NOT NULL
+   );
+   CREATE INDEX sessions_by_user ON sessions (user_id);
+   CREATE TABLE api_tokens (
+     id TEXT PRIMARY KEY,
+     user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+     name TEXT NOT NULL,
+     token_hash TEXT NOT NULL UNIQUE,
+     created_at TEXT NOT NULL,
+     last_used_at TEXT,
+     revoked_at TEXT
+   );
+   CREATE TABLE parties (
+     id TEXT PRIMARY KEY,
+     statute_id TEXT NOT NULL REFERENCES statutes(id) ON DELETE CASCADE,
+     name TEXT NOT NULL,
+     parent_id TEXT REFERENCES parties(id),
+     created_at TEXT NOT NULL
+   );
+   CREATE INDEX parties_by_statute ON parties (statute_id);
+   CREATE TABLE memberships (
+     statute_id TEXT NOT NULL REFERENCES statutes(id) ON DELETE CASCADE,
+     user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+     role TEXT NOT NULL,
+     party_id TEXT NOT NULL REFERENCES parties(id),
+     can_agree INTEGER NOT NULL DEFAULT 0,
+     created_at TEXT NOT NULL,
+     PRIMARY KEY (statute_id, user_id)
+   );
+   CREATE INDEX memberships_by_user ON memberships (user_id);
+   CREATE TABLE invitations (
+     id TEXT PRIMARY KEY,
+     statute_id TEXT NOT NULL REFERENCES statutes(id) ON DELETE CASCADE,
+     email TEXT NOT NULL,
+     role TEXT NOT NULL,
+     party_id TEXT NOT NULL REFERENCES parties(id),
+     can_agree INTEGER NOT NULL DEFAULT 0,
+     token_hash TEXT NOT NULL UNIQUE,
+     created_by TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     expires_at TEXT NOT NULL,
+     accepted_at TEXT,
+     revoked_at TEXT
+   );
+   CREATE INDEX invitations_by_statute ON invitations (statute_id);
+   CREATE TABLE audit_log (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     at TEXT NOT NULL,
+     actor_id TEXT,
+     actor_label TEXT NOT NULL,
+     statute_id TEXT,
+     action TEXT NOT NULL,
+     details TEXT NOT NULL,
+     ip TEXT
+   );
+   CREATE INDEX audit_by_statute ON audit_log (statute_id, id);
+   CREATE INDEX audit_by_action ON audit_log (action, at);`,
 ]

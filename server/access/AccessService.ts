@@ -1,0 +1,189 @@
+/**
+ * Who may do what in which statute. Every route asks this service; it answers 404 to people who
+ * are not members (a statute's existence does not leak) and 403 to members without the right.
+ */
+import { newId } from '../../model/ids.js'
+import { canManage, DEFAULT_PARTIES, type Role } from '../../model/roles.js'
+import type { AccessStore, AccountStore, InvitationRecord, MembershipRecord, PartyRecord } from '../storage/AccessStore.js'
+import type { NewStatuteAccess } from '../storage/StatuteStore.js'
+import { badRequest, conflict, forbidden, notFound, AppError } from '../errors.js'
+import type { Actor, AuditLog } from '../audit/AuditLog.js'
+import type { Principal } from '../auth/AuthService.js'
+import { normaliseEmail } from '../auth/AuthService.js'
+import { hashSecret, newSecret } from '../auth/tokens.js'
+
+export interface AccessOptions {
+  readonly invitationTtlHours: number
+}
+
+/** Told when someone's access to a statute changes, so open connections follow at once. */
+export type MembershipListener = (statuteId: string, userId: string) => void
+
+const notMember = () => notFound('Dit statuut bestaat niet of u bent er geen lid van.')
+const gone = (code: string, message: string) => new AppError(code, 410, message)
+
+export function actorOf(principal: Principal, ip: string | null): Actor {
+  return { id: principal.user.id, label: principal.user.email, ip }
+}
+
+export class AccessService {
+  private readonly listeners = new Set<MembershipListener>()
+
+  constructor(
+    private readonly access: AccessStore,
+    private readonly accounts: AccountStore,
+    private readonly audit: AuditLog,
+    private readonly options: AccessOptions,
+  ) {}
+
+  onMembershipChanged(listener: MembershipListener): void {
+    this.listeners.add(listener)
+  }
+
+  private changed(statuteId: string, userId: string): void {
+    for (const listener of this.listeners) listener(statuteId, userId)
+  }
+
+  /** The caller's membership; 404 for anyone else. */
+  async member(principal: Principal | undefined, statuteId: string): Promise<MembershipRecord> {
+    if (!principal) throw notMember()
+    const membership = await this.access.getMembership(statuteId, principal.user.id)
+    if (!membership) throw notMember()
+    return membership
+  }
+
+  /** The caller's membership if the role passes `allowed`; 404 for non-members, 403 otherwise. */
+  async require(principal: Principal | undefined, statuteId: string, allowed: (role: Role) => boolean): Promise<MembershipRecord> {
+    const membership = await this.member(principal, statuteId)
+    if (!allowed(membership.role)) throw forbidden()
+    return membership
+  }
+
+  /** Default parties and the creator as beheerder (in the griffie's party), for a new statute. */
+  initialAccess(statuteId: string, creatorId: string): NewStatuteAccess {
+    const now = new Date().toISOString()
+    const parties: PartyRecord[] = DEFAULT_PARTIES.map((name) => ({ id: newId(), statuteId, name, parentId: null, createdAt: now }))
+    const griffie = parties.find((p) => p.name === 'Griffie') ?? parties[0]!
+    return { parties, members: [{ statuteId, userId: creatorId, role: 'beheerder', partyId: griffie.id, canAgree: true, createdAt: now }] }
+  }
+
+  listMembershipsOf(principal: Principal) {
+    return this.access.listMembershipsOf(principal.user.id)
+  }
+
+  listMembers(statuteId: string) {
+    return this.access.listMembers(statuteId)
+  }
+
+  listParties(statuteId: string) {
+    return this.access.listParties(statuteId)
+  }
+
+  async createParty(actor: Actor, statuteId: string, input: { name: string; parentId?: string | null }): Promise<PartyRecord> {
+    const parties = await this.access.listParties(statuteId)
+    if (parties.some((p) => p.name.toLowerCase() === input.name.trim().toLowerCase())) throw conflict('party_exists', 'Er is al een partij met deze naam.')
+    if (input.parentId && !parties.some((p) => p.id === input.parentId)) throw badRequest('De hoofdpartij bestaat niet in dit statuut.')
+    const party: PartyRecord = { id: newId(), statuteId, name: input.name.trim(), parentId: input.parentId ?? null, createdAt: new Date().toISOString() }
+    await this.access.createParty(party)
+    await this.audit.record(actor, 'party.created', statuteId, { partyId: party.id, name: party.name })
+    return party
+  }
+
+  private async requireParty(statuteId: string, partyId: string): Promise<void> {
+    if (!(await this.access.listParties(statuteId)).some((p) => p.id === partyId)) throw badRequest('Deze partij bestaat niet in dit statuut.')
+  }
+
+  /** Changes role, party or right to agree. The last beheerder cannot be demoted. */
+  async changeMember(actor: Actor, statuteId: string, userId: string, patch: { role?: Role; partyId?: string; canAgree?: boolean }): Promise<MembershipRecord> {
+    const current = await this.access.getMembership(statuteId, userId)
+    if (!current) throw notFound('Deze persoon is geen lid van dit statuut.')
+    if (patch.partyId) await this.requireParty(statuteId, patch.partyId)
+    const next: MembershipRecord = { ...current, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) }
+    if (canManage(current.role) && !canManage(next.role)) await this.keepOneBeheerder(statuteId, userId)
+    await this.access.putMembership(next)
+    await this.audit.record(actor, 'member.changed', statuteId, { userId, from: { role: current.role, partyId: current.partyId, canAgree: current.canAgree }, to: { role: next.role, partyId: next.partyId, canAgree: next.canAgree } })
+    this.changed(statuteId, userId)
+    return next
+  }
+
+  async removeMember(actor: Actor, statuteId: string, userId: string): Promise<void> {
+    const current = await this.access.getMembership(statuteId, userId)
+    if (!current) throw notFound('Deze persoon is geen lid van dit statuut.')
+    if (canManage(current.role)) await this.keepOneBeheerder(statuteId, userId)
+    await this.access.deleteMembership(statuteId, userId)
+    await this.audit.record(actor, 'member.removed', statuteId, { userId, role: current.role })
+    this.changed(statuteId, userId)
+  }
+
+  private async keepOneBeheerder(statuteId: string, leavingUserId: string): Promise<void> {
+    const others = (await this.access.listMembers(statuteId)).filter((m) => m.userId !== leavingUserId && canManage(m.role))
+    if (others.length === 0) throw conflict('last_beheerder', 'Een statuut heeft minstens één beheerder nodig. Maak eerst iemand anders beheerder.')
+  }
+
+  /** Creates an invitation; the one-time token is returned once and only its hash is stored. */
+  async invite(actor: Actor, statuteId: string, input: { email: string; role: Role; partyId: string; canAgree: boolean }): Promise<{ invitation: Omit<InvitationRecord, 'tokenHash'>; token: string }> {
+    await this.requireParty(statuteId, input.partyId)
+    const email = normaliseEmail(input.email)
+    const existing = await this.accounts.getUserByEmail(email)
+    if (existing && (await this.access.getMembership(statuteId, existing.id))) throw conflict('already_member', 'Deze persoon is al lid van dit statuut.')
+    const token = newSecret()
+    const now = Date.now()
+    const invitation: InvitationRecord = {
+      id: newId(),
+      statuteId,
+      email,
+      role: input.role,
+      partyId: input.partyId,
+      canAgree: input.canAgree,
+      tokenHash: hashSecret(token),
+      createdBy: actor.id ?? '',
+      createdAt: new Date(now).toISOString(),
+      expiresAt: new Date(now + this.options.invitationTtlHours * 3_600_000).toISOString(),
+      acceptedAt: null,
+      revokedAt: null,
+    }
+    await this.access.createInvitation(invitation)
+    await this.audit.record(actor, 'invitation.created', statuteId, { invitationId: invitation.id, email, role: input.role, partyId: input.partyId })
+    const { tokenHash: _hash, ...visible } = invitation
+    return { invitation: visible, token }
+  }
+
+  async listInvitations(statuteId: string) {
+    return (await this.access.listInvitations(statuteId)).map(({ tokenHash: _hash, ...rest }) => rest)
+  }
+
+  async revokeInvitation(actor: Actor, statuteId: string, invitationId: string): Promise<void> {
+    if (!(await this.access.revokeInvitation(statuteId, invitationId, new Date().toISOString()))) throw notFound('Deze uitnodiging bestaat niet of is al gebruikt.')
+    await this.audit.record(actor, 'invitation.revoked', statuteId, { invitationId })
+  }
+
+  /** An invitation that may still be used; 404 for unknown, 410 for used, revoked or expired. */
+  async openInvitation(token: string): Promise<InvitationRecord> {
+    const invitation = await this.access.getInvitationByHash(hashSecret(token))
+    if (!invitation) throw notFound('Deze uitnodiging bestaat niet. Controleer de link.')
+    if (invitation.acceptedAt) throw gone('invitation_used', 'Deze uitnodiging is al gebruikt. Meld u aan.')
+    if (invitation.revokedAt) throw gone('invitation_revoked', 'Deze uitnodiging is ingetrokken.')
+    if (Date.parse(invitation.expiresAt) <= Date.now()) throw gone('invitation_expired', 'Deze uitnodiging is verlopen. Vraag de beheerder om een nieuwe.')
+    return invitation
+  }
+
+  /** Uses an invitation (once) for an existing account with the invited e-mail address. */
+  async acceptInvitation(invitation: InvitationRecord, userId: string, actor: Actor): Promise<MembershipRecord> {
+    if (!(await this.access.markInvitationAccepted(invitation.id, new Date().toISOString()))) throw gone('invitation_used', 'Deze uitnodiging is al gebruikt.')
+    const existing = await this.access.getMembership(invitation.statuteId, userId)
+    const membership: MembershipRecord = {
+      statuteId: invitation.statuteId,
+      userId,
+      // Accepting never lowers an existing role.
+      role: existing && canManage(existing.role) ? existing.role : invitation.role,
+      partyId: invitation.partyId,
+      canAgree: invitation.canAgree,
+      createdAt: existing?.createdAt ?? new Date().toISOString(),
+    }
+    await this.access.putMembership(membership)
+    await this.audit.record(actor, 'invitation.accepted', invitation.statuteId, { invitationId: invitation.id, userId, role: membership.role })
+    await this.audit.record(actor, existing ? 'member.changed' : 'member.added', invitation.statuteId, { userId, role: membership.role, partyId: membership.partyId })
+    this.changed(invitation.statuteId, userId)
+    return membership
+  }
+}

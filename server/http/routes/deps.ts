@@ -1,0 +1,20 @@
+import type { AuthService } from '../../auth/AuthService.js'
+import type { AccessService } from '../../access/AccessService.js'
+import type { StatuteService } from '../../statutes/StatuteService.js'
+import type { AuditStore } from '../../storage/AccessStore.js'
+import type { CookieOptions } from '../requestAuth.js'
+import type { AuditLog } from '../../audit/AuditLog.js'
+
+/** What the route modules need; wired once in createServer. */
+export interface RouteDeps {
+  readonly auth: AuthService
+  readonly access: AccessService
+  readonly statutes: StatuteService
+  readonly auditStore: AuditStore
+  readonly audit: AuditLog
+  readonly cookies: CookieOptions
+  /** The account with this (lowercased) e-mail address, if any. */
+  readonly accountsByEmail: (email: string) => Promise<unknown>
+  /** Base URL for links shown to people (invitations). */
+  readonly publicUrl: string | undefined
+}

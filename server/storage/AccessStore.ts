@@ -1,0 +1,133 @@
+/**
+ * Storage contracts for people and access: accounts, sessions, API tokens, parties, memberships,
+ * invitations and the audit log. Implemented per engine beside the statute store.
+ */
+import type { Role } from '../../model/roles.js'
+
+export interface UserRecord {
+  readonly id: string
+  /** Lowercased. */
+  readonly email: string
+  readonly name: string
+  readonly passwordHash: string
+  readonly isAdmin: boolean
+  readonly createdAt: string
+}
+
+export interface SessionRecord {
+  readonly idHash: string
+  readonly userId: string
+  readonly createdAt: string
+  readonly expiresAt: string
+}
+
+export interface ApiTokenRecord {
+  readonly id: string
+  readonly userId: string
+  readonly name: string
+  readonly tokenHash: string
+  readonly createdAt: string
+  readonly lastUsedAt: string | null
+  readonly revokedAt: string | null
+}
+
+export interface AccountStore {
+  countUsers(): Promise<number>
+  createUser(user: UserRecord): Promise<void>
+  getUser(id: string): Promise<UserRecord | undefined>
+  getUserByEmail(email: string): Promise<UserRecord | undefined>
+  listUsers(): Promise<UserRecord[]>
+  setPasswordHash(userId: string, passwordHash: string): Promise<void>
+
+  createSession(session: SessionRecord): Promise<void>
+  getSession(idHash: string): Promise<SessionRecord | undefined>
+  extendSession(idHash: string, expiresAt: string): Promise<void>
+  deleteSession(idHash: string): Promise<void>
+  /** Signs a person out everywhere except, optionally, one session (after a password change). */
+  deleteSessionsOf(userId: string, exceptIdHash?: string): Promise<void>
+
+  createApiToken(token: ApiTokenRecord): Promise<void>
+  listApiTokens(userId: string): Promise<ApiTokenRecord[]>
+  getApiTokenByHash(tokenHash: string): Promise<ApiTokenRecord | undefined>
+  revokeApiToken(userId: string, tokenId: string, at: string): Promise<boolean>
+  touchApiToken(tokenId: string, at: string): Promise<void>
+}
+
+export interface PartyRecord {
+  readonly id: string
+  readonly statuteId: string
+  readonly name: string
+  /** A sub-party (e.g. a fractie within the raad) names its parent. */
+  readonly parentId: string | null
+  readonly createdAt: string
+}
+
+export interface MembershipRecord {
+  readonly statuteId: string
+  readonly userId: string
+  readonly role: Role
+  readonly partyId: string
+  /** May record agreement on behalf of the party. */
+  readonly canAgree: boolean
+  readonly createdAt: string
+}
+
+/** A membership with the person's name and e-mail and the party's name, for lists. */
+export interface MemberView extends MembershipRecord {
+  readonly name: string
+  readonly email: string
+  readonly partyName: string
+}
+
+export interface InvitationRecord {
+  readonly id: string
+  readonly statuteId: string
+  readonly email: string
+  readonly role: Role
+  readonly partyId: string
+  readonly canAgree: boolean
+  readonly tokenHash: string
+  readonly createdBy: string
+  readonly createdAt: string
+  readonly expiresAt: string
+  readonly acceptedAt: string | null
+  readonly revokedAt: string | null
+}
+
+export interface AccessStore {
+  listParties(statuteId: string): Promise<PartyRecord[]>
+  createParty(party: PartyRecord): Promise<void>
+  getMembership(statuteId: string, userId: string): Promise<MembershipRecord | undefined>
+  listMembers(statuteId: string): Promise<MemberView[]>
+  /** Creates or replaces a membership. */
+  putMembership(membership: MembershipRecord): Promise<void>
+  deleteMembership(statuteId: string, userId: string): Promise<void>
+  /** Statute ids this person is a member of, with the role. */
+  listMembershipsOf(userId: string): Promise<Array<{ statuteId: string; role: Role }>>
+
+  createInvitation(invitation: InvitationRecord): Promise<void>
+  listInvitations(statuteId: string): Promise<InvitationRecord[]>
+  getInvitationByHash(tokenHash: string): Promise<InvitationRecord | undefined>
+  /** Marks an open invitation used; false if it was already used or revoked (one use only). */
+  markInvitationAccepted(id: string, at: string): Promise<boolean>
+  revokeInvitation(statuteId: string, id: string, at: string): Promise<boolean>
+}
+
+export interface AuditRecord {
+  readonly at: string
+  readonly actorId: string | null
+  /** Who, as a readable label (name or e-mail), kept even if the account goes. */
+  readonly actorLabel: string
+  readonly statuteId: string | null
+  readonly action: string
+  readonly details: Record<string, unknown>
+  readonly ip: string | null
+}
+
+export interface AuditStore {
+  append(entry: AuditRecord): Promise<void>
+  listForStatute(statuteId: string, limit: number): Promise<Array<AuditRecord & { id: number }>>
+  listAll(limit: number): Promise<Array<AuditRecord & { id: number }>>
+  /** Failed sign-ins since `since` for this e-mail address and for this IP address. */
+  countFailedSignIns(email: string, ip: string, since: string): Promise<{ byEmail: number; byIp: number }>
+}
