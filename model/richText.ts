@@ -142,7 +142,10 @@ function inlineText(node: RichTextNode): string {
 function listLabel(kind: string, index: number, depth: number): string {
   if (kind === 'bulletList') return '-'
   // Leden are numbered, onderdelen within a lid are lettered (Aanwijzingen voor de regelgeving).
-  return depth % 2 === 0 ? `${index}.` : `${String.fromCharCode(96 + ((index - 1) % 26) + 1)}.`
+  if (depth % 2 === 0) return `${index}.`
+  // a … z, then aa, bb, … (Aanwijzingen voor de regelgeving).
+  const letter = String.fromCharCode(97 + ((index - 1) % 26))
+  return `${letter.repeat(Math.floor((index - 1) / 26) + 1)}.`
 }
 
 function writePlain(nodes: readonly RichTextNode[], lines: string[], depth: number, prefix = ''): void {

@@ -157,21 +157,27 @@ export function readOutline(doc: Y.Doc): Outline {
   return { chapters: outline, deleted }
 }
 
-/** A key between two neighbours; tolerates equal or malformed neighbour keys. */
-function keyBetween(before: string | undefined, after: string | undefined): string {
+function isValidKey(key: string): boolean {
   try {
-    if (before !== undefined && after !== undefined && before >= after) return generateKeyBetween(before, null)
-    return generateKeyBetween(before ?? null, after ?? null)
+    generateKeyBetween(key, null)
+    return true
   } catch {
-    // Malformed keys (from a crafted client) must not block editing: append after everything valid.
-    return generateKeyBetween(`a${Date.now().toString(36)}`, null)
+    return false
   }
 }
 
+/**
+ * A position for the slot at `index` among `siblings` (without `movingId`). Malformed keys written
+ * by a crafted client are skipped; equal keys (two people inserted at the same spot) are stepped
+ * over, so the new item lands just after them.
+ */
 function positionAt(siblings: ReadonlyArray<{ id: string; position: string }>, index: number, movingId?: string): string {
-  const others = siblings.filter((s) => s.id !== movingId)
+  const others = siblings.filter((s) => s.id !== movingId && isValidKey(s.position))
   const clamped = Math.max(0, Math.min(index, others.length))
-  return keyBetween(others[clamped - 1]?.position, others[clamped]?.position)
+  const before = others[clamped - 1]?.position
+  let next = clamped
+  while (before !== undefined && next < others.length && others[next]!.position <= before) next++
+  return generateKeyBetween(before ?? null, others[next]?.position ?? null)
 }
 
 export interface NewChapter {

@@ -115,12 +115,13 @@ describe('rich text', () => {
     expect(richTextToPlain(roundTrip(doc).json)).toBe(['Aanhef.', '3. derde lid', '  a. eerste onderdeel', '    1. sub', '- punt'].join('\n'))
   })
 
-  it('renders more than 26 onderdelen without leaving the alphabet', () => {
-    const items = Array.from({ length: 27 }, (_, i) => li(p(text(`o${i + 1}`))))
+  it('letters onderdelen after z as aa, bb, … (Aanwijzingen voor de regelgeving)', () => {
+    const items = Array.from({ length: 28 }, (_, i) => li(p(text(`o${i + 1}`))))
     const plain = richTextToPlain({ type: 'doc', content: [ol(li(p(text('lid')), ol(...items)))] }).split('\n')
     expect(plain[1]).toBe('  a. o1')
     expect(plain[26]).toBe('  z. o26')
-    expect(plain[27]).toMatch(/^ {2}[a-z]\. o27$/)
+    expect(plain[27]).toBe('  aa. o27')
+    expect(plain[28]).toBe('  bb. o28')
   })
 
   it('keeps headings, hard breaks and empty paragraphs', () => {
