@@ -18,6 +18,8 @@ export const CloseCode = {
   tooLarge: 4413,
   /** Too many messages in a short time. */
   tooManyMessages: 4429,
+  /** The person's rights in this statute changed; reconnect to get the new ones. */
+  accessChanged: 4100,
   /** Something failed on the server; the client may try again. */
   serverError: 4500,
   /** The server is restarting; reconnect. */

@@ -24,6 +24,22 @@ const schema = z.object({
   HEARTBEAT_MS: int(30_000, 50, 600_000),
   /** SQLite's synchronous pragma: FULL survives power loss, NORMAL only process crashes. */
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+  /** A session ends after this many minutes without use. */
+  SESSION_IDLE_MINUTES: int(480, 1, 60 * 24 * 30),
+  /** A session ends this many hours after sign-in, however active. */
+  SESSION_MAX_HOURS: int(24 * 7, 1, 24 * 365),
+  /** Failed sign-ins per e-mail address within the window before sign-in is refused for a while. */
+  SIGNIN_MAX_FAILURES: int(5, 1, 1000),
+  SIGNIN_WINDOW_MINUTES: int(15, 1, 24 * 60),
+  /** An invitation link can be used for this many hours. */
+  INVITATION_TTL_HOURS: int(24 * 7, 1, 24 * 90),
+  /** The address people use, e.g. https://samenspel.gemeente.nl: invitation links, cookie `Secure`, allowed Origin. */
+  PUBLIC_URL: z.string().url().optional(),
+  /** Set to true behind a reverse proxy so client addresses come from X-Forwarded-For. */
+  TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  /** Unattended installs: the first administrator, created at start if no account exists yet. */
+  SAMENSPEL_ADMIN_EMAIL: z.string().email().optional(),
+  SAMENSPEL_ADMIN_PASSWORD: z.string().min(10).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Directory of the built client (served as static files). */
   CLIENT_DIR: z.string().default(''),
@@ -40,6 +56,15 @@ export interface Config {
   readonly heartbeatMs: number
   readonly sqliteSynchronous: 'FULL' | 'NORMAL'
   readonly logLevel: string
+  readonly sessionIdleMinutes: number
+  readonly sessionMaxHours: number
+  readonly signInMaxFailures: number
+  readonly signInWindowMinutes: number
+  readonly invitationTtlHours: number
+  readonly publicUrl: string | undefined
+  readonly trustProxy: boolean
+  readonly adminEmail: string | undefined
+  readonly adminPassword: string | undefined
   readonly clientDir: string
 }
 
@@ -62,6 +87,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     heartbeatMs: e.HEARTBEAT_MS,
     sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
     logLevel: e.LOG_LEVEL,
+    sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+    sessionMaxHours: e.SESSION_MAX_HOURS,
+    signInMaxFailures: e.SIGNIN_MAX_FAILURES,
+    signInWindowMinutes: e.SIGNIN_WINDOW_MINUTES,
+    invitationTtlHours: e.INVITATION_TTL_HOURS,
+    publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
+    trustProxy: e.TRUST_PROXY === 'true',
+    adminEmail: e.SAMENSPEL_ADMIN_EMAIL,
+    adminPassword: e.SAMENSPEL_ADMIN_PASSWORD,
     clientDir: e.CLIENT_DIR ? path.resolve(e.CLIENT_DIR) : path.resolve('dist/client'),
     ...overrides,
   }

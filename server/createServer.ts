@@ -6,7 +6,10 @@ import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import type { Config } from './config.js'
 import { SqliteStore } from './storage/sqlite/SqliteStore.js'
-import type { StatuteStore } from './storage/StatuteStore.js'
+import type { Storage } from './storage/StatuteStore.js'
+import { AuditLog } from './audit/AuditLog.js'
+import { AuthService } from './auth/AuthService.js'
+import { AccessService } from './access/AccessService.js'
 import { RoomRegistry } from './collaboration/RoomRegistry.js'
 import { createCollaborationServer } from './collaboration/upgrade.js'
 import { StatuteService } from './statutes/StatuteService.js'
@@ -14,7 +17,9 @@ import { createHttpApp } from './http/app.js'
 
 export interface SamenspelServer {
   readonly app: FastifyInstance
-  readonly store: StatuteStore
+  readonly store: Storage
+  readonly auth: AuthService
+  readonly access: AccessService
   readonly rooms: RoomRegistry
   readonly statutes: StatuteService
   /** The address it listens on, e.g. http://127.0.0.1:8080 */
@@ -23,7 +28,7 @@ export interface SamenspelServer {
   close(): Promise<void>
 }
 
-export async function startServer(config: Config, options: { store?: StatuteStore } = {}): Promise<SamenspelServer> {
+export async function startServer(config: Config, options: { store?: Storage } = {}): Promise<SamenspelServer> {
   const store = options.store ?? new SqliteStore(config.dataDir, { synchronous: config.sqliteSynchronous })
   await store.migrate()
 
@@ -41,8 +46,29 @@ export async function startServer(config: Config, options: { store?: StatuteStor
     logger,
   })
   const statutes = new StatuteService(store, rooms)
-  app = createHttpApp({ store, statutes }, { maxBodyBytes: config.maxBodyBytes, clientDir: config.clientDir, logLevel: config.logLevel })
-  const collaboration = createCollaborationServer(rooms, { maxMessageBytes: config.maxMessageBytes, logger, heartbeatMs: config.heartbeatMs })
+  const audit = new AuditLog(store.audit)
+  const auth = new AuthService(store.accounts, store.audit, audit, config)
+  const access = new AccessService(store.access, store.accounts, audit, { invitationTtlHours: config.invitationTtlHours })
+  const created = await auth.ensureAdmin(config.adminEmail, config.adminPassword)
+  const allowedOrigins = config.publicUrl ? [new URL(config.publicUrl).origin] : []
+  app = createHttpApp(
+    {
+      store,
+      statutes,
+      auth,
+      access,
+      audit,
+      auditStore: store.audit,
+      cookies: { secure: config.publicUrl?.startsWith('https:') ?? false },
+      publicUrl: config.publicUrl,
+      accountsByEmail: (email) => store.accounts.getUserByEmail(email),
+    },
+    { maxBodyBytes: config.maxBodyBytes, clientDir: config.clientDir, logLevel: config.logLevel, trustProxy: config.trustProxy, allowedOrigins },
+  )
+  if (created) app.log.info(`Beheerder ${created.email} aangemaakt uit SAMENSPEL_ADMIN_EMAIL`)
+  const collaboration = createCollaborationServer(rooms, { maxMessageBytes: config.maxMessageBytes, logger, heartbeatMs: config.heartbeatMs, auth, access, allowedOrigins })
+  // Someone's access changed: their open connections end and reconnect with the new rights.
+  access.onMembershipChanged((statuteId, userId) => rooms.openRooms.get(statuteId)?.disconnectUser(userId))
   app.server.on('upgrade', collaboration.handleUpgrade)
 
   await app.listen({ port: config.port, host: config.host })
@@ -60,5 +86,5 @@ export async function startServer(config: Config, options: { store?: StatuteStor
     })()
     return closed
   }
-  return { app, store, rooms, statutes, url, close }
+  return { app, store, rooms, statutes, auth, access, url, close }
 }

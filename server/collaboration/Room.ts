@@ -17,7 +17,7 @@ import * as awarenessProtocol from 'y-protocols/awareness'
 import { CloseCode, MessageType, SyncMessageType } from '../../model/protocol.js'
 import { readMeta } from '../../model/statuteDoc.js'
 import type { StatuteStore } from '../storage/StatuteStore.js'
-import type { Identity } from '../identity/identity.js'
+import type { MemberIdentity } from '../../model/roles.js'
 import { mergeStoredUpdates as defaultMerge } from './docState.js'
 
 export interface RoomLogger {
@@ -35,10 +35,20 @@ export interface RoomOptions {
 }
 
 interface Connection {
-  readonly identity: Identity
+  readonly identity: MemberIdentity
   readonly canEdit: boolean
   /** Awareness client ids this connection announced, removed when it closes. */
   readonly awarenessIds: Set<number>
+}
+
+const COLOR = /^#[0-9a-fA-F]{6}$/
+
+/** A presence state with the `user` field replaced by what the server knows of the person. */
+function vouch(state: unknown, identity: MemberIdentity): unknown {
+  if (state === null || typeof state !== 'object' || Array.isArray(state)) return state
+  const claimed = (state as { user?: { color?: unknown } }).user
+  const color = typeof claimed?.color === 'string' && COLOR.test(claimed.color) ? claimed.color : '#1d4ed8'
+  return { ...state, user: { name: identity.name, color, role: identity.role, party: identity.party, userId: identity.userId } }
 }
 
 class ProtocolError extends Error {
@@ -83,12 +93,12 @@ export class Room {
   }
 
   /** Identities of the people connected now. */
-  get people(): Identity[] {
+  get people(): MemberIdentity[] {
     return [...this.connections.values()].map((c) => c.identity)
   }
 
   /** Wires up a freshly upgraded socket and starts the sync handshake. */
-  addConnection(ws: WebSocket, identity: Identity, canEdit: boolean): void {
+  addConnection(ws: WebSocket, identity: MemberIdentity, canEdit: boolean): void {
     const connection: Connection = { identity, canEdit, awarenessIds: new Set() }
     this.connections.set(ws, connection)
     ws.binaryType = 'nodebuffer'
@@ -182,6 +192,12 @@ export class Room {
     for (const ws of this.connections.keys()) this.send(ws, message)
   }
 
+  /**
+   * Presence is vouched for by the server: whatever name a client announces, the others see the
+   * authenticated person's name, role and party. A connection speaks only for the awareness ids it
+   * announced itself; y-websocket clients also echo other people's states, and those echoes (and
+   * any attempt to speak for someone else) are left out.
+   */
   private onAwarenessMessage(ws: WebSocket, update: Uint8Array): void {
     const connection = this.connections.get(ws)
     if (!connection) return
@@ -189,15 +205,43 @@ export class Room {
     // recorded below (on close those are removed for everybody).
     const decoder = decoding.createDecoder(update)
     const count = decoding.readVarUint(decoder)
-    const ids: number[] = []
+    const entries: Array<{ clientId: number; clock: number; state: unknown }> = []
     for (let i = 0; i < count; i++) {
-      ids.push(decoding.readVarUint(decoder))
-      decoding.readVarUint(decoder) // clock
-      JSON.parse(decoding.readVarString(decoder)) // state JSON; applyAwarenessUpdate would throw halfway
+      const clientId = decoding.readVarUint(decoder)
+      const clock = decoding.readVarUint(decoder)
+      entries.push({ clientId, clock, state: JSON.parse(decoding.readVarString(decoder)) as unknown })
     }
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, ws)
-    // Record which client ids this socket speaks for, so they vanish when it closes.
-    for (const id of ids) connection.awarenessIds.add(id)
+    const own = entries.filter(({ clientId }) => {
+      if (connection.awarenessIds.has(clientId)) return true
+      for (const [other, otherConnection] of this.connections) {
+        if (other === ws || !otherConnection.awarenessIds.has(clientId)) continue
+        if (otherConnection.identity.userId !== connection.identity.userId) return false
+        // The same person reconnected before the old socket was noticed gone: the id moves over.
+        otherConnection.awarenessIds.delete(clientId)
+      }
+      return true
+    })
+    if (own.length === 0) return
+    const encoder = encoding.createEncoder()
+    encoding.writeVarUint(encoder, own.length)
+    for (const { clientId, clock, state } of own) {
+      encoding.writeVarUint(encoder, clientId)
+      encoding.writeVarUint(encoder, clock)
+      encoding.writeVarString(encoder, JSON.stringify(vouch(state, connection.identity)))
+    }
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, encoding.toUint8Array(encoder), ws)
+    // Record which ids this socket speaks for, so they vanish when it closes. An echoed removal
+    // (state null) of someone who left claims nothing.
+    for (const { clientId, state } of own) if (state !== null) connection.awarenessIds.add(clientId)
+  }
+
+  /** Ends the connections of one person (their access changed); clients reconnect with new rights. */
+  disconnectUser(userId: string, code: number = CloseCode.accessChanged, reason = 'Uw rechten zijn gewijzigd'): void {
+    for (const [ws, connection] of [...this.connections]) {
+      if (connection.identity.userId !== userId) continue
+      ws.close(code, reason)
+      this.removeConnection(ws)
+    }
   }
 
   private readonly relayAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }): void => {

@@ -11,8 +11,12 @@ import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { CloseCode, COLLAB_PATH } from '../../model/protocol.js'
 import { isId } from '../../model/ids.js'
-import { canEdit, identify } from '../identity/identity.js'
-import type { RoomLogger } from './Room.js'
+import { fastifyCookie } from '@fastify/cookie'
+import { canEditText, type MemberIdentity } from '../../model/roles.js'
+import type { AuthService } from '../auth/AuthService.js'
+import type { AccessService } from '../access/AccessService.js'
+import { bearerToken, isSameOrigin, SESSION_COOKIE } from '../http/requestAuth.js'
+import type { Room, RoomLogger } from './Room.js'
 import type { RoomRegistry } from './RoomRegistry.js'
 
 export interface CollaborationServer {
@@ -21,7 +25,16 @@ export interface CollaborationServer {
   close(): Promise<void>
 }
 
-export function createCollaborationServer(registry: RoomRegistry, options: { maxMessageBytes: number; logger: RoomLogger; heartbeatMs?: number }): CollaborationServer {
+export interface CollaborationOptions {
+  readonly maxMessageBytes: number
+  readonly logger: RoomLogger
+  readonly heartbeatMs?: number
+  readonly auth: AuthService
+  readonly access: AccessService
+  readonly allowedOrigins: readonly string[]
+}
+
+export function createCollaborationServer(registry: RoomRegistry, options: CollaborationOptions): CollaborationServer {
   // ws itself stops reading a frame larger than this hard ceiling; messages between the configured
   // limit and the ceiling are read and refused by the room with a clear 4413.
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes * 4 })
@@ -75,27 +88,54 @@ export function createCollaborationServer(registry: RoomRegistry, options: { max
       refuse(request, socket, head, CloseCode.notFound, 'Onbekend statuut (unknown statute)')
       return
     }
-    const identity = identify(request, url)
-    registry.open(statuteId).then(
-      (room) => {
-        if (!room) {
-          refuse(request, socket, head, CloseCode.notFound, 'Onbekend statuut (unknown statute)')
+    void admit(request, url, statuteId).then(
+      (admitted) => {
+        if ('refusal' in admitted) {
+          refuse(request, socket, head, admitted.refusal[0], admitted.refusal[1])
           return
         }
+        const { room, identity, canEdit } = admitted
         if (socket.destroyed) {
           registry.release(room)
           return
         }
+        let connected = false
         wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
+          connected = true
           wss.emit('connection', ws, request)
-          room.addConnection(ws, identity, canEdit(identity))
+          room.addConnection(ws, identity, canEdit)
         })
+        // ws answered the handshake with an HTTP error (no key, wrong version): nobody holds the room.
+        if (!connected) registry.release(room)
       },
       (error: unknown) => {
         options.logger.error({ room: statuteId, err: error }, 'could not open statute')
         if (!socket.destroyed) refuse(request, socket, head, CloseCode.serverError, 'Statuut kon niet worden geladen')
       },
     )
+  }
+
+  type Admission = { room: Room; identity: MemberIdentity; canEdit: boolean } | { refusal: [number, string] }
+
+  /** Who is connecting, whether they are a member, and the loaded room. */
+  const admit = async (request: IncomingMessage, url: URL, statuteId: string): Promise<Admission> => {
+    const token = url.searchParams.get('token') ?? bearerToken(request.headers.authorization)
+    const sessionToken = token ? undefined : fastifyCookie.parse(request.headers.cookie ?? '')[SESSION_COOKIE]
+    // A browser always sends Origin on a websocket; a cookie-authenticated one from another site
+    // is cross-site websocket hijacking.
+    if (sessionToken && request.headers.origin && !isSameOrigin(request.headers, options.allowedOrigins)) {
+      return { refusal: [CloseCode.forbidden, 'Verbinding van een andere website geweigerd'] }
+    }
+    const principal = await options.auth.authenticate(token ? { bearerToken: token } : { sessionToken })
+    if (!principal) return { refusal: [CloseCode.unauthorized, 'Niet aangemeld (not signed in)'] }
+    const membership = await options.access.member(principal, statuteId).catch(() => undefined)
+    // Non-members hear the same as for a statute that does not exist.
+    if (!membership) return { refusal: [CloseCode.notFound, 'Onbekend statuut (unknown statute)'] }
+    const party = (await options.access.listParties(statuteId)).find((p) => p.id === membership.partyId)
+    const room = await registry.open(statuteId)
+    if (!room) return { refusal: [CloseCode.notFound, 'Onbekend statuut (unknown statute)'] }
+    const identity: MemberIdentity = { userId: principal.user.id, name: principal.user.name, role: membership.role, party: party?.name ?? '' }
+    return { room, identity, canEdit: canEditText(membership.role) }
   }
 
   return {

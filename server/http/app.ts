@@ -6,34 +6,36 @@ import fs from 'node:fs'
 import path from 'node:path'
 import Fastify, { type FastifyInstance, type FastifyError, type FastifyReply } from 'fastify'
 import fastifyStatic from '@fastify/static'
-import { z } from 'zod'
-import { AppError, badRequest, notFound } from '../errors.js'
-import type { StatuteService } from '../statutes/StatuteService.js'
+import fastifyCookie from '@fastify/cookie'
+import fastifyHelmet from '@fastify/helmet'
+import fp from 'fastify-plugin'
+import { AppError, notFound } from '../errors.js'
 import type { StatuteStore } from '../storage/StatuteStore.js'
-import { createStatuteBody, statuteParams } from './schemas.js'
+import { registerRequestAuth } from './requestAuth.js'
+import type { RouteDeps } from './routes/deps.js'
+import { sessionRoutes } from './routes/sessionRoutes.js'
+import { statuteRoutes } from './routes/statuteRoutes.js'
+import { memberRoutes } from './routes/memberRoutes.js'
+import { invitationRoutes } from './routes/invitationRoutes.js'
 import { openApiDocument } from './openapi.js'
 
 export interface HttpOptions {
   readonly maxBodyBytes: number
   readonly clientDir: string
   readonly logLevel: string
+  /** Behind a reverse proxy: trust X-Forwarded-For for client addresses (rate limiting, audit). */
+  readonly trustProxy: boolean
+  /** Origins besides the request's own host that may send cookie-authenticated changes. */
+  readonly allowedOrigins: readonly string[]
 }
 
-function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
-  const result = schema.safeParse(value)
-  if (!result.success) {
-    const details = result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }))
-    throw badRequest(details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join('; '), details)
-  }
-  return result.data
-}
-
-export function createHttpApp(deps: { store: StatuteStore; statutes: StatuteService }, options: HttpOptions): FastifyInstance {
+export function createHttpApp(deps: RouteDeps & { store: StatuteStore }, options: HttpOptions): FastifyInstance {
   const app = Fastify({
     logger: { level: options.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] },
     bodyLimit: options.maxBodyBytes,
     // Returning errors as JSON is ours to do; no stack traces leave the server.
     return503OnClosing: true,
+    trustProxy: options.trustProxy,
     // Errors Fastify raises before routing (an undecodable URL, a too long path parameter) get the
     // same { code, message } shape as all others.
     frameworkErrors: (error, _request, reply) => {
@@ -43,6 +45,30 @@ export function createHttpApp(deps: { store: StatuteStore; statutes: StatuteServ
         .send({ code: tooLong ? 'uri_too_long' : 'bad_request', message: tooLong ? 'De URL is te lang.' : 'Ongeldige URL.' })
     },
   })
+  void app.register(fastifyCookie)
+  void app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // The NL Design System components inject their CSS as <style> elements.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'", 'ws:', 'wss:'],
+        fontSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    // Same-origin app; HSTS is the reverse proxy's business (it terminates TLS).
+    hsts: false,
+    crossOriginEmbedderPolicy: false,
+  })
+  // After the cookie parser, and for every route (fastify-plugin lifts encapsulation).
+  void app.register(fp(async (root) => registerRequestAuth(root, deps.auth, options.allowedOrigins)))
   // The API speaks JSON only; Fastify would otherwise accept text/plain bodies as strings.
   app.removeContentTypeParser('text/plain')
 
@@ -72,18 +98,10 @@ export function createHttpApp(deps: { store: StatuteStore; statutes: StatuteServ
 
   app.get('/api/openapi.json', async () => openApiDocument())
 
-  app.get('/api/statutes', async () => ({ statutes: await deps.statutes.list() }))
-
-  app.post('/api/statutes', async (request, reply) => {
-    const input = parse(createStatuteBody, request.body)
-    const record = await deps.statutes.create(input)
-    return reply.status(201).header('location', `/api/statutes/${record.id}`).send(record)
-  })
-
-  app.get('/api/statutes/:id', async (request) => {
-    const { id } = parse(statuteParams, request.params)
-    return deps.statutes.snapshot(id)
-  })
+  sessionRoutes(app, deps)
+  statuteRoutes(app, deps)
+  memberRoutes(app, deps)
+  invitationRoutes(app, deps)
 
   const indexFile = path.join(options.clientDir, 'index.html')
   const hasClient = fs.existsSync(indexFile)

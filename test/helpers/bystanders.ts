@@ -7,7 +7,7 @@ import { expect } from 'vitest'
 import * as Y from 'yjs'
 import { readOutline } from '../../model/statuteDoc.js'
 import { toSnapshot } from '../../model/snapshot.js'
-import { api, createStatute, type TestServer } from './server.js'
+import { addMember, api, createStatute, createTestUser, type TestServer } from './server.js'
 import { connectClient, stateOf, synced, waitFor, type TestClient } from './clients.js'
 import { appendParagraph } from './ydocs.js'
 
@@ -37,8 +37,13 @@ function watchDrops(client: TestClient, name: string, drops: string[]): void {
 /** Starts the scene: a statute, two synced clients, and one edit that is stored. */
 export async function setUpScene(server: TestServer): Promise<Scene> {
   const statuteId = await createStatute(server)
-  const a = connectClient(server.wsUrl, statuteId, { name: 'Anna' })
-  const b = connectClient(server.wsUrl, statuteId, { name: 'Bram' })
+  // Two redacteuren with their own accounts: presence shows the names the server vouches for.
+  const anna = await createTestUser(server, 'Anna')
+  const bram = await createTestUser(server, 'Bram')
+  await addMember(server, statuteId, anna, 'redacteur', 'Griffie')
+  await addMember(server, statuteId, bram, 'redacteur', 'College')
+  const a = connectClient(server.wsUrl, statuteId, { name: 'Anna', token: anna.token })
+  const b = connectClient(server.wsUrl, statuteId, { name: 'Bram', token: bram.token })
   await Promise.all([synced(a), synced(b)])
   const articleId = readOutline(a.doc).chapters[0]!.articles[0]!.id
   a.provider.awareness.setLocalStateField('user', { name: 'Anna' })

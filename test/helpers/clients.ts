@@ -6,6 +6,7 @@ import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import { toSnapshot } from '../../model/snapshot.js'
 import { readOutline } from '../../model/statuteDoc.js'
+import { defaultCredentials } from './credentials.js'
 
 export interface TestClient {
   readonly doc: Y.Doc
@@ -15,13 +16,18 @@ export interface TestClient {
   destroy(): void
 }
 
-export function connectClient(wsUrl: string, statuteId: string, options: { name?: string; doc?: Y.Doc; connect?: boolean } = {}): TestClient {
+/**
+ * A y-websocket client. It authenticates with `token` (default: the test administrator's); `name`
+ * only labels the client in test output, the server shows the account's name.
+ */
+export function connectClient(wsUrl: string, statuteId: string, options: { name?: string; token?: string | null; doc?: Y.Doc; connect?: boolean } = {}): TestClient {
+  const token = options.token === undefined ? defaultCredentials.token : options.token
   const doc = options.doc ?? new Y.Doc()
   const provider = new WebsocketProvider(wsUrl, statuteId, doc, {
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
     disableBc: true,
     connect: options.connect ?? true,
-    params: { name: options.name ?? 'Test' },
+    params: token ? { token } : {},
     maxBackoffTime: 200,
   })
   const closed = new Promise<{ code: number; reason: string }>((resolve) => {

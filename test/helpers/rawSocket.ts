@@ -6,6 +6,7 @@ import WebSocket from 'ws'
 import * as encoding from 'lib0/encoding'
 import * as syncProtocol from 'y-protocols/sync'
 import { MessageType } from '../../model/protocol.js'
+import { defaultCredentials } from './credentials.js'
 
 export interface CloseInfo {
   readonly code: number
@@ -22,9 +23,14 @@ export interface RawSocket {
   readonly closed: Promise<CloseInfo>
 }
 
-/** Opens a raw websocket to `url` (e.g. `${server.wsUrl}/${id}`). */
-export function openRawSocket(url: string): RawSocket {
-  const ws = new WebSocket(url)
+/**
+ * Opens a raw websocket to `url` (e.g. `${server.wsUrl}/${id}`), authenticated with the test
+ * administrator's token unless `token` is given (`null`: anonymous).
+ */
+export function openRawSocket(url: string, token: string | null | undefined = defaultCredentials.token): RawSocket {
+  const target = new URL(url)
+  if (token && !target.searchParams.has('token')) target.searchParams.set('token', token)
+  const ws = new WebSocket(target.toString())
   const messages: Uint8Array[] = []
   ws.binaryType = 'nodebuffer'
   ws.on('message', (data: Buffer) => messages.push(new Uint8Array(data)))

@@ -6,8 +6,20 @@ import os from 'node:os'
 import path from 'node:path'
 import { loadConfig, type Config } from '../../server/config.js'
 import { startServer, type SamenspelServer } from '../../server/createServer.js'
+import type { Role } from '../../model/roles.js'
+import type { UserRecord } from '../../server/storage/AccessStore.js'
+import { defaultCredentials } from './credentials.js'
+
+export interface TestUser {
+  readonly user: UserRecord
+  readonly password: string
+  /** A personal API token (Authorization: Bearer, or ?token= on the websocket). */
+  readonly token: string
+}
 
 export interface TestServer extends SamenspelServer {
+  /** The administrator created at start; the default identity of api() and test clients. */
+  readonly admin: TestUser
   readonly dataDir: string
   readonly config: Config
   readonly wsUrl: string
@@ -23,8 +35,11 @@ export async function startTestServer(overrides: Partial<Config> = {}, dataDir =
   const config = loadConfig({}, { port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', roomIdleMs: 200, clientDir: path.resolve('dist/client'), ...overrides })
   const server = await startServer(config)
   const port = Number(new URL(server.url).port)
+  const admin = await ensureTestUser(server, 'Beheerder Test', 'admin@samenspel.test')
+  defaultCredentials.token = admin.token
   return {
     ...server,
+    admin,
     dataDir,
     config,
     wsUrl: server.url.replace('http', 'ws') + '/collab',
@@ -35,19 +50,54 @@ export async function startTestServer(overrides: Partial<Config> = {}, dataDir =
   }
 }
 
-/** JSON request helper. */
-export async function api<T = unknown>(server: { url: string }, method: string, pathname: string, body?: unknown): Promise<{ status: number; body: T }> {
+export const TEST_PASSWORD = 'correct horse battery staple'
+
+/** An account with an API token; reuses the account if it exists (after a restart). */
+export async function ensureTestUser(server: SamenspelServer, name: string, email: string): Promise<TestUser> {
+  const user = (await server.store.accounts.getUserByEmail(email)) ?? (await server.auth.createUser({ name, email, password: TEST_PASSWORD }))
+  const { token } = await server.auth.createApiToken({ user, via: 'session' }, 'tests', null)
+  return { user, password: TEST_PASSWORD, token }
+}
+
+let userCounter = 0
+
+/** A new account with a unique e-mail address. */
+export function createTestUser(server: SamenspelServer, name: string): Promise<TestUser> {
+  userCounter += 1
+  return ensureTestUser(server, name, `${name.toLowerCase().replace(/[^a-z]+/g, '.')}.${process.pid}.${userCounter}@samenspel.test`)
+}
+
+/** Makes `user` a member of a statute directly in storage (the invitation flow has its own tests). */
+export async function addMember(server: SamenspelServer, statuteId: string, user: TestUser, role: Role, partyName = 'Raad', canAgree = false): Promise<void> {
+  const party = (await server.store.access.listParties(statuteId)).find((p) => p.name === partyName)
+  if (!party) throw new Error(`no party ${partyName}`)
+  await server.store.access.putMembership({ statuteId, userId: user.user.id, role, partyId: party.id, canAgree, createdAt: new Date().toISOString() })
+}
+
+export interface RequestOptions {
+  /** Bearer token to send; default: the administrator's. `null` sends no credentials. */
+  readonly token?: string | null
+  readonly headers?: Record<string, string>
+}
+
+/** JSON request helper; authenticates as the administrator unless told otherwise. */
+export async function api<T = unknown>(server: { url: string }, method: string, pathname: string, body?: unknown, options: RequestOptions = {}): Promise<{ status: number; body: T }> {
+  const token = options.token === undefined ? defaultCredentials.token : options.token
   const response = await fetch(server.url + pathname, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...options.headers,
+    },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   })
   const text = await response.text()
   return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T }
 }
 
-export async function createStatute(server: { url: string }, title = 'Statuut samenwerking', organisation = 'Gemeente Testdorp'): Promise<string> {
-  const { status, body } = await api<{ id: string }>(server, 'POST', '/api/statutes', { title, organisation })
+export async function createStatute(server: { url: string }, title = 'Statuut samenwerking', organisation = 'Gemeente Testdorp', options: RequestOptions = {}): Promise<string> {
+  const { status, body } = await api<{ id: string }>(server, 'POST', '/api/statutes', { title, organisation }, options)
   if (status !== 201) throw new Error(`create failed: ${status} ${JSON.stringify(body)}`)
   return body.id
 }

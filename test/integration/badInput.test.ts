@@ -86,7 +86,8 @@ async function request(
   path: string,
   init: { body?: string; contentType?: string | null } = {},
 ): Promise<{ status: number; type: string; body: { code?: unknown; message?: unknown; details?: unknown } }> {
-  const headers: Record<string, string> = {}
+  // Signed in as the administrator, so each case reaches the validation it is about.
+  const headers: Record<string, string> = { authorization: `Bearer ${current().server.admin.token}` }
   if (init.contentType) headers['content-type'] = init.contentType
   const response = await fetch(current().server.url + path, {
     method,
@@ -453,7 +454,11 @@ describe('bad HTTP input', () => {
       expectJsonError(response, 415, 'unsupported_media_type')
     }
     // No content type at all (a byte body, so fetch adds none).
-    const bare = await fetch(current().server.url + '/api/statutes', { method: 'POST', body: new TextEncoder().encode(json) })
+    const bare = await fetch(current().server.url + '/api/statutes', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${current().server.admin.token}` },
+      body: new TextEncoder().encode(json),
+    })
     expect(bare.status).toBe(415)
     expect(await bare.json()).toMatchObject({ code: 'unsupported_media_type', message: expect.any(String) })
     expect(await statuteCount()).toBe(before)

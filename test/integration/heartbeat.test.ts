@@ -4,7 +4,7 @@ import * as encoding from 'lib0/encoding'
 import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness'
 import * as Y from 'yjs'
 import { MessageType } from '../../model/protocol.js'
-import { createStatute, startTestServer, type TestServer } from '../helpers/server.js'
+import { addMember, createStatute, createTestUser, startTestServer, type TestServer } from '../helpers/server.js'
 import { connectClient, synced, waitFor, type TestClient } from '../helpers/clients.js'
 
 describe('heartbeat', () => {
@@ -23,7 +23,9 @@ describe('heartbeat', () => {
     await synced(watcher)
 
     // A client that never answers pings (autoPong off), announcing itself in awareness.
-    const silent = new WebSocket(`${server.wsUrl}/${id}`, { autoPong: false })
+    const sam = await createTestUser(server, 'Stille Sam')
+    await addMember(server, id, sam, 'lezer')
+    const silent = new WebSocket(`${server.wsUrl}/${id}?token=${sam.token}`, { autoPong: false })
     await new Promise((resolve, reject) => silent.once('open', resolve).once('error', reject))
     const awareness = new Awareness(new Y.Doc())
     awareness.setLocalState({ user: { name: 'Stille Sam', color: '#000' } })
