@@ -6,8 +6,8 @@ import * as Y from 'yjs'
 import { addArticle, addChapter, articleFragment, readOutline, renameArticle } from '../model/statuteDoc.js'
 import { richTextFromParagraphs, writeRichText, type RichTextDoc } from '../model/richText.js'
 import { ensureClientBuilt } from '../test/helpers/buildClient.js'
-import { launchBrowser } from '../test/helpers/browser.js'
-import { createStatute, startTestServer } from '../test/helpers/server.js'
+import { launchBrowser, signedInContext } from '../test/helpers/browser.js'
+import { addMember, createStatute, createTestUser, startTestServer } from '../test/helpers/server.js'
 import { connectClient, synced } from '../test/helpers/clients.js'
 
 const leden = (items: string[]): RichTextDoc => ({
@@ -39,9 +39,10 @@ await new Promise((r) => setTimeout(r, 500))
 
 const browser = await launchBrowser()
 const pages = []
-for (const name of ['Anna de Vries (griffier)', 'Bram Jansen (wethouder)']) {
-  const context = await browser.newContext({ viewport: { width: 1360, height: 1000 }, deviceScaleFactor: 1 })
-  await context.addInitScript((n) => localStorage.setItem('samenspel.name', n), name)
+for (const [name, party] of [['Anna de Vries', 'Griffie'], ['Bram Jansen', 'College']] as const) {
+  const person = await createTestUser(server, name)
+  await addMember(server, id, person, 'redacteur', party, true)
+  const context = await signedInContext(browser, server, person, { viewport: { width: 1360, height: 1000 }, deviceScaleFactor: 1 })
   const page = await context.newPage()
   await page.goto(`${server.url}/statuten/${id}`)
   await page.getByRole('textbox', { name: 'Tekst van artikel 3' }).waitFor()

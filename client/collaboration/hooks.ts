@@ -10,7 +10,6 @@ import { acquireConnection, releaseConnection, type ConnectionState, type Statut
 export function useStatuteConnection(statuteId: string, person: Person): StatuteConnection {
   const [connection] = useState(() => acquireConnection(statuteId, person))
   useEffect(() => () => releaseConnection(connection), [connection])
-  useEffect(() => connection.setPerson(person), [connection, person.name, person.color])
   return connection
 }
 
@@ -34,18 +33,23 @@ export interface PresentPerson {
   readonly clientId: number
   readonly name: string
   readonly color: string
+  /** Role and party as the server vouches for them. */
+  readonly role?: string
+  readonly party?: string
   readonly isSelf: boolean
 }
 
 function readPresence(awareness: Awareness): PresentPerson[] {
   const people: PresentPerson[] = []
   awareness.getStates().forEach((state, clientId) => {
-    const user = (state as { user?: { name?: unknown; color?: unknown } }).user
+    const user = (state as { user?: { name?: unknown; color?: unknown; role?: unknown; party?: unknown } }).user
     if (!user || typeof user.name !== 'string') return
     people.push({
       clientId,
       name: user.name,
       color: typeof user.color === 'string' ? user.color : '#444',
+      ...(typeof user.role === 'string' ? { role: user.role } : {}),
+      ...(typeof user.party === 'string' ? { party: user.party } : {}),
       isSelf: clientId === awareness.clientID,
     })
   })

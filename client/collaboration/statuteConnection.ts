@@ -10,7 +10,8 @@ import { WebsocketProvider } from 'y-websocket'
 import { IndexeddbPersistence } from 'y-indexeddb'
 import { COLLAB_PATH } from '../../model/protocol.js'
 import { STRUCTURE_ORIGIN, structureScope } from '../../model/statuteDoc.js'
-import { connectionParams, type Person } from '../identity/identity.js'
+import { CloseCode } from '../../model/protocol.js'
+import type { Person } from '../identity/identity.js'
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'refused'
 
@@ -20,6 +21,8 @@ export interface ConnectionState {
   readonly ready: boolean
   /** The server's reason when it refused the connection (close code 44xx). */
   readonly refusal?: { code: number; reason: string }
+  /** Increases whenever the server says this person's rights changed. */
+  readonly accessVersion: number
 }
 
 export class StatuteConnection {
@@ -27,7 +30,7 @@ export class StatuteConnection {
   readonly provider: WebsocketProvider
   readonly offline: IndexeddbPersistence
   readonly undoManager: Y.UndoManager
-  private state: ConnectionState = { status: 'connecting', ready: false }
+  private state: ConnectionState = { status: 'connecting', ready: false, accessVersion: 0 }
   private readonly listeners = new Set<() => void>()
   private everConnected = false
   private users = 0
@@ -38,8 +41,8 @@ export class StatuteConnection {
   ) {
     this.offline = new IndexeddbPersistence(`samenspel:${statuteId}`, this.doc)
     const base = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${COLLAB_PATH.replace(/\/$/, '')}`
+    // The session cookie authenticates the connection; the server vouches for name, role and party.
     this.provider = new WebsocketProvider(base, statuteId, this.doc, {
-      params: connectionParams(person),
       // Tabs must not relay to each other: every change goes through the server, which decides.
       disableBc: true,
     })
@@ -57,6 +60,10 @@ export class StatuteConnection {
       if (synced) this.update({ ready: true })
     })
     this.provider.on('closed', ({ code, reason }) => this.update({ status: 'refused', refusal: { code, reason } }))
+    // Rights changed on the server: the connection comes back by itself; tell listeners to re-read.
+    this.provider.on('connection-close', (event) => {
+      if (event?.code === CloseCode.accessChanged) this.update({ accessVersion: this.state.accessVersion + 1 })
+    })
     void this.offline.whenSynced.then(() => {
       // Content kept from an earlier visit is shown at once, also offline.
       if (this.doc.getMap('chapters').size > 0) this.update({ ready: true })
@@ -109,11 +116,6 @@ export class StatuteConnection {
     return this.users
   }
 
-  /** Shows a changed display name to the others at once. */
-  setPerson(person: Person): void {
-    this.provider.awareness.setLocalStateField('user', { name: person.name, color: person.color })
-    this.provider.params = connectionParams(person)
-  }
 
   destroy(): void {
     window.removeEventListener('online', this.onNetworkChange)

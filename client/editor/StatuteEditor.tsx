@@ -16,8 +16,10 @@ import {
   setMetaField,
   type OutlineChapter,
 } from '../../model/statuteDoc.js'
-import { usePerson, type Person } from '../identity/identity.js'
-import { NameForm } from '../identity/NameForm.js'
+import { usePerson, useSession, type Person } from '../identity/identity.js'
+import { api, type Me } from '../api/api.js'
+import { CloseCode } from '../../model/protocol.js'
+import { Link as RouterLink } from 'wouter'
 import { useConnectionState, useOutline, usePresence, useStatuteConnection } from '../collaboration/hooks.js'
 import type { StatuteConnection } from '../collaboration/statuteConnection.js'
 import { ConnectionStatus } from '../components/ConnectionStatus.js'
@@ -28,16 +30,23 @@ import { LazyMount } from '../components/LazyMount.js'
 
 export function StatuteEditor({ statuteId, articleId }: { statuteId: string; articleId?: string }) {
   const person = usePerson()
-  const { t } = useTranslation()
-  if (!person) {
-    return (
-      <main id="main" className="page" tabIndex={-1}>
-        <NameForm />
-        <Paragraph className="form-hint">{t('identity.intro')}</Paragraph>
-      </main>
-    )
-  }
   return <ConnectedEditor key={statuteId} statuteId={statuteId} articleId={articleId} person={person} />
+}
+
+/** The caller's role in the statute, re-read whenever the server says it changed. */
+function useMe(statuteId: string, accessVersion: number): Me | null {
+  const [me, setMe] = useState<Me | null>(null)
+  useEffect(() => {
+    let current = true
+    api.getStatute(statuteId).then(
+      (statute) => current && setMe(statute.me),
+      () => current && setMe(null),
+    )
+    return () => {
+      current = false
+    }
+  }, [statuteId, accessVersion])
+  return me
 }
 
 function scrollToArticle(articleId: string): void {
@@ -55,7 +64,10 @@ function ConnectedEditor({ statuteId, articleId, person }: { statuteId: string; 
   const state = useConnectionState(connection)
   const { outline, meta } = useOutline(connection)
   const people = usePresence(connection)
-  const editable = state.status !== 'refused'
+  const me = useMe(statuteId, state.accessVersion)
+  const { refresh } = useSession()
+  // The server enforces this too: a reader's changes are dropped whatever the client does.
+  const editable = state.status !== 'refused' && me?.canEdit === true
   const titleId = useId()
   const orgId = useId()
   // The article this person last worked in; if someone else deletes it, say so and offer it back.
@@ -75,10 +87,20 @@ function ConnectedEditor({ statuteId, articleId, person }: { statuteId: string; 
     if (articleId && articleExists) scrollToArticle(articleId)
   }, [articleId, articleExists])
 
-  if (state.status === 'refused' && state.refusal?.code === 4404) {
+  if (state.status === 'refused' && state.refusal?.code === CloseCode.notFound) {
     return (
       <main id="main" className="page" tabIndex={-1}>
         <Alert type="error">{t('editor.notFound')}</Alert>
+      </main>
+    )
+  }
+  if (state.status === 'refused' && state.refusal?.code === CloseCode.unauthorized) {
+    return (
+      <main id="main" className="page" tabIndex={-1}>
+        <Alert type="warning">{t('auth.expired')}</Alert>
+        <Button appearance="primary-action-button" onClick={() => void refresh()}>
+          {t('auth.signInSubmit')}
+        </Button>
       </main>
     )
   }
@@ -122,10 +144,18 @@ function ConnectedEditor({ statuteId, articleId, person }: { statuteId: string; 
         </div>
         <div className="editor-status">
           <ConnectionStatus state={state} />
+          <RouterLink href={`/statuten/${statuteId}/leden`} className="utrecht-link">
+            {t('members.manage')}
+          </RouterLink>
           <PresenceList people={people} />
         </div>
       </div>
       {!state.ready && state.status !== 'refused' && <Paragraph role="status">{t('editor.loading')}</Paragraph>}
+      {me && !me.canEdit && (
+        <Alert type="info" data-testid="read-only">
+          {t('readOnly.banner', { role: t(`roles.${me.role}`) })}
+        </Alert>
+      )}
       <div className="deleted-notice-region">
         {deletedActive && (
           <Alert type="warning">

@@ -30,6 +30,7 @@ export function PresenceList({ people }: { people: PresentPerson[] }) {
           <li key={person.clientId} className="presence-person">
             <span className="presence-dot" style={{ background: person.color }} aria-hidden="true" />
             {person.name} {person.isSelf && <span className="presence-self">{t('presence.you')}</span>}
+            {person.role && <span className="presence-role">{t('presence.roleParty', { role: t(`roles.${person.role}`), party: person.party ?? '' })}</span>}
           </li>
         ))}
       </ul>

@@ -8,14 +8,17 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { AxeBuilder } from '@axe-core/playwright'
 import { ensureClientBuilt } from '../helpers/buildClient.js'
 import { launchBrowser } from '../helpers/browser.js'
-import { api, createStatute, startTestServer, type TestServer } from '../helpers/server.js'
+import { addMember, api, createStatute, createTestUser, startTestServer, type TestServer } from '../helpers/server.js'
+import { signedInContext } from '../helpers/browser.js'
+import type { Role } from '../../model/roles.js'
 
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']
 
-async function personContext(browser: Browser, name: string): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
-  await context.addInitScript((n) => localStorage.setItem('samenspel.name', n), name)
-  return context
+/** A browser context signed in as a new account that is a member of `statuteId`. */
+async function personContext(browser: Browser, name: string, statuteId?: string, role: Role = 'redacteur'): Promise<BrowserContext> {
+  const person = await createTestUser(server, name)
+  if (statuteId) await addMember(server, statuteId, person, role, role === 'commentator' ? 'Raad' : 'College')
+  return signedInContext(browser, server, person)
 }
 
 async function axeViolations(page: Page): Promise<string[]> {
@@ -27,8 +30,9 @@ function body(page: Page, number = 1) {
   return page.getByRole('textbox', { name: `Tekst van artikel ${number}` })
 }
 
+let server: TestServer
+
 describe('co-editing in the browser', () => {
-  let server: TestServer
   let browser: Browser
 
   beforeAll(async () => {
@@ -43,8 +47,8 @@ describe('co-editing in the browser', () => {
 
   it('two people type in the same article and see each other’s text, caret and presence', async () => {
     const id = await createStatute(server, 'Statuut samenwerking', 'Gemeente Oss')
-    const anna = await personContext(browser, 'Anna de Griffier')
-    const bram = await personContext(browser, 'Bram Wethouder')
+    const anna = await personContext(browser, 'Anna de Griffier', id)
+    const bram = await personContext(browser, 'Bram Wethouder', id)
     try {
       const pageA = await anna.newPage()
       const pageB = await bram.newPage()
@@ -82,8 +86,8 @@ describe('co-editing in the browser', () => {
 
   it('adds and reorders articles; numbers follow the order live in the other browser', async () => {
     const id = await createStatute(server)
-    const anna = await personContext(browser, 'Anna')
-    const bram = await personContext(browser, 'Bram')
+    const anna = await personContext(browser, 'Anna', id)
+    const bram = await personContext(browser, 'Bram', id)
     try {
       const pageA = await anna.newPage()
       const pageB = await bram.newPage()
@@ -134,8 +138,8 @@ describe('co-editing in the browser', () => {
 
   it('tells the person typing when someone else deletes the article, and keeps the text', async () => {
     const id = await createStatute(server)
-    const anna = await personContext(browser, 'Anna')
-    const bram = await personContext(browser, 'Bram')
+    const anna = await personContext(browser, 'Anna', id)
+    const bram = await personContext(browser, 'Bram', id)
     try {
       const pageA = await anna.newPage()
       const pageB = await bram.newPage()
@@ -158,7 +162,7 @@ describe('co-editing in the browser', () => {
 
   it('keeps edits made while disconnected across a reload and syncs them when the connection returns', async () => {
     const id = await createStatute(server)
-    const context = await personContext(browser, 'Carla')
+    const context = await personContext(browser, 'Carla', id)
     try {
       let blocked = true
       await context.routeWebSocket(/\/collab\//, (ws) => {
@@ -193,7 +197,7 @@ describe('co-editing in the browser', () => {
     const id = await createStatute(server)
     const snapshot = await api<{ chapters: Array<{ articles: Array<{ id: string }> }> }>(server, 'GET', `/api/statutes/${id}`)
     const articleId = snapshot.body.chapters[0]!.articles[0]!.id
-    const context = await personContext(browser, 'Dirk')
+    const context = await personContext(browser, 'Dirk', id)
     try {
       const page = await context.newPage()
       await page.goto(`${server.url}/statuten/${id}/artikel/${articleId}`)
@@ -205,7 +209,7 @@ describe('co-editing in the browser', () => {
 
   it('the statute list and the editor pass axe (WCAG 2.1 A and AA)', async () => {
     const id = await createStatute(server, 'Toegankelijk statuut', 'Gemeente Ermelo')
-    const context = await personContext(browser, 'Eva')
+    const context = await personContext(browser, 'Eva', id)
     try {
       const page = await context.newPage()
       await page.goto(server.url)

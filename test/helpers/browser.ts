@@ -3,7 +3,8 @@
  * gives every launch a fresh profile directory of its own.
  */
 import fs from 'node:fs'
-import { chromium, type Browser } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core'
+import type { TestUser } from './server.js'
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
@@ -25,4 +26,15 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-sync',
     ],
   })
+}
+
+/** A new browser context (its own cookies and storage) signed in as `person`. */
+export async function signedInContext(browser: Browser, server: { url: string }, person: TestUser, options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options })
+  const response = await context.request.post(`${server.url}/api/session`, {
+    data: { email: person.user.email, password: person.password },
+    headers: { origin: server.url },
+  })
+  if (response.status() !== 201) throw new Error(`sign-in failed: ${response.status()} ${await response.text()}`)
+  return context
 }
