@@ -29,9 +29,21 @@ export interface HttpOptions {
   readonly allowedOrigins: readonly string[]
 }
 
+/** The URL with secrets replaced: invitation tokens in the path, token= in the query. */
+export function redactUrl(url: string): string {
+  return url.replace(/(\/invitations\/)[^/?#]+/g, '$1[redacted]').replace(/([?&]token=)[^&#]*/g, '$1[redacted]')
+}
+
 export function createHttpApp(deps: RouteDeps & { store: StatuteStore }, options: HttpOptions): FastifyInstance {
   const app = Fastify({
-    logger: { level: options.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] },
+    logger: {
+      level: options.logLevel,
+      redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
+      serializers: {
+        // Invitation links and ?token= carry secrets; they never reach the log.
+        req: (request: { method: string; url: string; ip?: string }) => ({ method: request.method, url: redactUrl(request.url), ip: request.ip }),
+      },
+    },
     bodyLimit: options.maxBodyBytes,
     // Returning errors as JSON is ours to do; no stack traces leave the server.
     return503OnClosing: true,
