@@ -18,6 +18,7 @@ import * as Y from 'yjs'
 import { generateKeyBetween } from 'fractional-indexing'
 import { newId } from './ids.js'
 import { writeRichText, type RichTextDoc } from './richText.js'
+import type { ClauseSource } from './templates.js'
 
 export const SCHEMA_VERSION = 1
 
@@ -201,6 +202,8 @@ export function addChapter(doc: Y.Doc, chapter: NewChapter, index?: number): str
 export interface NewArticle {
   readonly id?: string
   readonly title: string
+  /** The model clause it was made from, if any. */
+  readonly source?: ClauseSource
   readonly body?: RichTextDoc
   readonly toelichting?: RichTextDoc
 }
@@ -215,6 +218,7 @@ export function addArticle(doc: Y.Doc, chapterId: string, article: NewArticle, i
     item.set('chapterId', chapterId)
     item.set('title', article.title)
     item.set('position', positionAt(siblings, index ?? siblings.length))
+    if (article.source) item.set('source', { ...article.source })
     const body = new Y.XmlFragment()
     const toelichting = new Y.XmlFragment()
     item.set('body', body)
@@ -283,6 +287,20 @@ export function restoreItem(doc: Y.Doc, kind: 'chapter' | 'article', id: string)
   }, STRUCTURE_ORIGIN)
 }
 
+/** The model clause an article was made from, if any (plain data; never trusted for access). */
+export function readArticleSource(doc: Y.Doc, articleId: string): ClauseSource | undefined {
+  const source = item(doc, 'article', articleId)?.get('source') as Partial<ClauseSource> | undefined
+  if (!source || typeof source.theme !== 'string' || typeof source.article !== 'string' || typeof source.version !== 'number') return undefined
+  return { theme: source.theme, article: source.article, version: source.version, ...(typeof source.variant === 'string' ? { variant: source.variant } : {}) }
+}
+
+/** Parameter values the statute was created with (to render model text for comparison). */
+export function readTemplateParameters(doc: Y.Doc): Record<string, string | number> {
+  const value = metaMap(doc).get('parameters')
+  if (!value || typeof value !== 'object') return {}
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).filter((e): e is [string, string | number] => typeof e[1] === 'string' || typeof e[1] === 'number'))
+}
+
 export function isDeleted(doc: Y.Doc, kind: 'chapter' | 'article', id: string): boolean {
   return item(doc, kind, id)?.get('deleted') === true
 }
@@ -294,13 +312,14 @@ export function articleFragment(doc: Y.Doc, articleId: string, field: 'body' | '
 }
 
 /** Writes the metadata of a new statute. Only the server calls this, once per statute. */
-export function initStatute(doc: Y.Doc, meta: StatuteMeta): void {
+export function initStatute(doc: Y.Doc, meta: StatuteMeta, parameters: Readonly<Record<string, string | number>> = {}): void {
   doc.transact(() => {
     const map = metaMap(doc)
     map.set('schemaVersion', SCHEMA_VERSION)
     map.set('title', meta.title)
     map.set('organisation', meta.organisation)
     map.set('bodyType', meta.bodyType)
+    if (Object.keys(parameters).length > 0) map.set('parameters', { ...parameters })
   }, STRUCTURE_ORIGIN)
 }
 

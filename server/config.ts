@@ -40,6 +40,8 @@ const schema = z.object({
   /** Unattended installs: the first administrator, created at start if no account exists yet. */
   SAMENSPEL_ADMIN_EMAIL: z.string().email().optional(),
   SAMENSPEL_ADMIN_PASSWORD: z.string().min(10).optional(),
+  /** Extra template folders (an organisation's own themes), separated by ':'; read after templates/. */
+  TEMPLATE_DIRS: z.string().default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Directory of the built client (served as static files). */
   CLIENT_DIR: z.string().default(''),
@@ -56,6 +58,8 @@ export interface Config {
   readonly heartbeatMs: number
   readonly sqliteSynchronous: 'FULL' | 'NORMAL'
   readonly logLevel: string
+  /** Template folders in order: the shipped library first, then the organisation's own. */
+  readonly templateDirs: readonly string[]
   readonly sessionIdleMinutes: number
   readonly sessionMaxHours: number
   readonly signInMaxFailures: number
@@ -87,6 +91,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     heartbeatMs: e.HEARTBEAT_MS,
     sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
     logLevel: e.LOG_LEVEL,
+    templateDirs: [path.resolve('templates'), ...e.TEMPLATE_DIRS.split(':').filter(Boolean).map((dir) => path.resolve(dir))],
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     sessionMaxHours: e.SESSION_MAX_HOURS,
     signInMaxFailures: e.SIGNIN_MAX_FAILURES,

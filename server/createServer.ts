@@ -10,6 +10,7 @@ import type { Storage } from './storage/StatuteStore.js'
 import { AuditLog } from './audit/AuditLog.js'
 import { AuthService } from './auth/AuthService.js'
 import { AccessService } from './access/AccessService.js'
+import { describeProblem, loadTemplateLibrary, type TemplateLibrary } from './templates/TemplateLibrary.js'
 import { RoomRegistry } from './collaboration/RoomRegistry.js'
 import { createCollaborationServer } from './collaboration/upgrade.js'
 import { StatuteService } from './statutes/StatuteService.js'
@@ -20,6 +21,7 @@ export interface SamenspelServer {
   readonly store: Storage
   readonly auth: AuthService
   readonly access: AccessService
+  readonly templates: TemplateLibrary
   readonly rooms: RoomRegistry
   readonly statutes: StatuteService
   /** The address it listens on, e.g. http://127.0.0.1:8080 */
@@ -45,7 +47,8 @@ export async function startServer(config: Config, options: { store?: Storage } =
     roomIdleMs: config.roomIdleMs,
     logger,
   })
-  const statutes = new StatuteService(store, rooms)
+  const templates = loadTemplateLibrary(config.templateDirs)
+  const statutes = new StatuteService(store, rooms, () => templates.themes)
   const audit = new AuditLog(store.audit)
   const auth = new AuthService(store.accounts, store.audit, audit, config)
   const access = new AccessService(store.access, store.accounts, audit, { invitationTtlHours: config.invitationTtlHours })
@@ -62,9 +65,13 @@ export async function startServer(config: Config, options: { store?: Storage } =
       cookies: { secure: config.publicUrl?.startsWith('https:') ?? false },
       publicUrl: config.publicUrl,
       accountsByEmail: (email) => store.accounts.getUserByEmail(email),
+      templates: () => templates.themes,
     },
     { maxBodyBytes: config.maxBodyBytes, clientDir: config.clientDir, logLevel: config.logLevel, trustProxy: config.trustProxy, allowedOrigins },
   )
+  for (const problem of templates.problems) app.log.error(`Modeltekst: ${describeProblem(problem)}`)
+  if (templates.skipped.length > 0) app.log.warn(`Modelteksten overgeslagen wegens fouten: ${templates.skipped.join(', ')}`)
+  app.log.info(`${templates.themes.length} thema's met ${templates.themes.reduce((n, t) => n + t.articles.length, 0)} modelartikelen geladen`)
   if (created) app.log.info(`Beheerder ${created.email} aangemaakt uit SAMENSPEL_ADMIN_EMAIL`)
   const collaboration = createCollaborationServer(rooms, { maxMessageBytes: config.maxMessageBytes, logger, heartbeatMs: config.heartbeatMs, auth, access, allowedOrigins })
   // Someone's access changed: their open connections end and reconnect with the new rights.
@@ -86,5 +93,5 @@ export async function startServer(config: Config, options: { store?: Storage } =
     })()
     return closed
   }
-  return { app, store, rooms, statutes, auth, access, url, close }
+  return { app, store, rooms, statutes, auth, access, templates, url, close }
 }

@@ -5,6 +5,7 @@
  */
 import { newId } from '../../model/ids.js'
 import type { Role } from '../../model/roles.js'
+import { defaultChoice } from '../../model/templates.js'
 import type { SamenspelServer } from '../createServer.js'
 
 export interface DemoAccount {
@@ -43,7 +44,7 @@ export async function seedDemo(server: SamenspelServer): Promise<string> {
   if (existing) return existing.id
 
   const statute = await server.statutes.create(
-    { title: DEMO_TITLE, organisation: 'Gemeente Demodorp', bodyType: 'gemeente' },
+    { title: DEMO_TITLE, organisation: 'Gemeente Demodorp', bodyType: 'gemeente', templates: defaultChoice(server.templates.themes) },
     (statuteId) => server.access.initialAccess(statuteId, griffier),
   )
   const now = new Date().toISOString()

@@ -8,10 +8,21 @@ import { DEFAULT_LIMITS, } from '../../model/protocol.js'
 import { ID_PATTERN } from '../../model/ids.js'
 import { ROLES } from '../../model/roles.js'
 
+const templateId = z.string().regex(/^[a-z0-9-]{1,80}$/, 'Ongeldige id.')
+
+export const templateChoice = z.strictObject({
+  themes: z
+    .array(z.strictObject({ id: templateId, articles: z.array(z.strictObject({ id: templateId, variant: templateId.optional() })).max(200) }))
+    .max(50),
+  parameters: z.record(templateId, z.union([z.number().finite().min(0).max(100_000), z.string().trim().max(200)])).default({}),
+})
+
 export const createStatuteBody = z.strictObject({
   title: z.string().trim().min(1, 'Geef het statuut een titel.').max(DEFAULT_LIMITS.maxTitleLength),
   organisation: z.string().trim().max(200).default(''),
   bodyType: z.enum(BODY_TYPES).default('gemeente'),
+  /** Model clauses to start from; without it the statute starts with one empty article. */
+  templates: templateChoice.optional(),
 })
 
 export const statuteParams = z.strictObject({

@@ -4,6 +4,7 @@ import type { StatuteService } from '../../statutes/StatuteService.js'
 import type { AuditStore } from '../../storage/AccessStore.js'
 import type { CookieOptions } from '../requestAuth.js'
 import type { AuditLog } from '../../audit/AuditLog.js'
+import type { TemplateTheme } from '../../../model/templates.js'
 
 /** What the route modules need; wired once in createServer. */
 export interface RouteDeps {
@@ -15,6 +16,8 @@ export interface RouteDeps {
   readonly cookies: CookieOptions
   /** The account with this (lowercased) e-mail address, if any. */
   readonly accountsByEmail: (email: string) => Promise<unknown>
+  /** The model clauses currently loaded. */
+  readonly templates: () => readonly TemplateTheme[]
   /** Base URL for links shown to people (invitations). */
   readonly publicUrl: string | undefined
 }

@@ -11,6 +11,11 @@ import { parse } from '../validation.js'
 import type { RouteDeps } from './deps.js'
 
 export function statuteRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  app.get('/api/templates', async (request) => {
+    requirePrincipal(request)
+    return { themes: deps.templates().map(({ source: _file, ...theme }) => theme) }
+  })
+
   app.get('/api/statutes', async (request) => {
     const principal = requirePrincipal(request)
     const roles = new Map((await deps.access.listMembershipsOf(principal)).map((m) => [m.statuteId, m.role]))
