@@ -17,6 +17,7 @@ import { SignInPage } from './account/SignInPage.js'
 import { AccountPage } from './account/AccountPage.js'
 import { InvitationPage } from './account/InvitationPage.js'
 import { MembersPage } from './members/MembersPage.js'
+import { NewStatuteWizard } from './templates/NewStatuteWizard.js'
 
 // The editor (Tiptap, Yjs bindings) is a separate chunk: the list loads fast.
 const StatuteEditor = lazy(() => import('./editor/StatuteEditor.js').then((m) => ({ default: m.StatuteEditor })))
@@ -51,6 +52,11 @@ export function App() {
             <Route path="/">
               <RequireSession>
                 <StatuteList />
+              </RequireSession>
+            </Route>
+            <Route path="/nieuw">
+              <RequireSession>
+                <NewStatuteWizard />
               </RequireSession>
             </Route>
             <Route path="/account">

@@ -5,6 +5,7 @@
 import type { StatuteSnapshot } from '../../model/snapshot.js'
 import type { BodyType } from '../../model/statuteDoc.js'
 import type { Role } from '../../model/roles.js'
+import type { TemplateChoice, TemplateTheme } from '../../model/templates.js'
 
 export interface StatuteSummary {
   readonly id: string
@@ -137,7 +138,8 @@ export const api = {
   revokeToken: (id: string) => request<void>('DELETE', `/api/account/tokens/${encodeURIComponent(id)}`),
 
   listStatutes: () => request<{ statutes: Array<StatuteSummary & { role: Role }> }>('GET', '/api/statutes').then((r) => r.statutes),
-  createStatute: (input: { title: string; organisation: string; bodyType: BodyType }) => request<StatuteSummary>('POST', '/api/statutes', input),
+  createStatute: (input: { title: string; organisation: string; bodyType: BodyType; templates?: TemplateChoice }) => request<StatuteSummary>('POST', '/api/statutes', input),
+  listTemplates: () => request<{ themes: TemplateTheme[] }>('GET', '/api/templates').then((r) => r.themes),
   getStatute: (id: string) => request<StatuteSummary & StatuteSnapshot & { me: Me; parties: Party[] }>('GET', s(id)),
 
   listMembers: (id: string) => request<{ members: Member[] }>('GET', `${s(id)}/members`).then((r) => r.members),

@@ -4,7 +4,8 @@
 import { useId, useRef, useState, type ChangeEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Button, Heading3 } from '@utrecht/component-library-react/dist/css-module'
-import { articleFragment, renameArticle, type OutlineArticle } from '../../model/statuteDoc.js'
+import { articleFragment, renameArticle, type OutlineArticle, type StatuteMeta } from '../../model/statuteDoc.js'
+import { ArticleSource } from '../templates/ArticleSource.js'
 import type { StatuteConnection } from '../collaboration/statuteConnection.js'
 import type { Person } from '../identity/identity.js'
 import { RichTextEditor } from './RichTextEditor.js'
@@ -15,9 +16,10 @@ export interface ArticleEditorProps {
   readonly person: Person
   readonly editable: boolean
   readonly statuteId: string
+  readonly meta: StatuteMeta
 }
 
-export function ArticleEditor({ connection, article, person, editable, statuteId }: ArticleEditorProps) {
+export function ArticleEditor({ connection, article, person, editable, statuteId, meta }: ArticleEditorProps) {
   const { t } = useTranslation()
   const headingId = useId()
   const titleId = useId()
@@ -59,6 +61,7 @@ export function ArticleEditor({ connection, article, person, editable, statuteId
           onChange={(event: ChangeEvent<HTMLInputElement>) => renameArticle(connection.doc, article.id, event.target.value)}
         />
       </div>
+      <ArticleSource connection={connection} articleId={article.id} meta={meta} />
       {body && (
         <RichTextEditor
           fragment={body}

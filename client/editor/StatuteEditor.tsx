@@ -15,6 +15,7 @@ import {
   restoreItem,
   setMetaField,
   type OutlineChapter,
+  type StatuteMeta,
 } from '../../model/statuteDoc.js'
 import { usePerson, useSession, type Person } from '../identity/identity.js'
 import { api, type Me } from '../api/api.js'
@@ -27,6 +28,7 @@ import { PresenceList } from '../presence/PresenceList.js'
 import { Outline } from '../outline/Outline.js'
 import { ArticleEditor } from './ArticleEditor.js'
 import { LazyMount } from '../components/LazyMount.js'
+import { ClauseLibrary } from '../templates/ClauseLibrary.js'
 
 export function StatuteEditor({ statuteId, articleId }: { statuteId: string; articleId?: string }) {
   const person = usePerson()
@@ -72,6 +74,7 @@ function ConnectedEditor({ statuteId, articleId, person }: { statuteId: string; 
   const orgId = useId()
   // The article this person last worked in; if someone else deletes it, say so and offer it back.
   const [activeArticle, setActiveArticle] = useState<string | null>(null)
+  const [libraryOpen, setLibraryOpen] = useState(false)
   const deletedActive = outline.deleted.find((item) => item.kind === 'article' && item.id === activeArticle)
   const trackFocus = (event: FocusEvent<HTMLDivElement>): void => {
     const id = (event.target as HTMLElement).closest<HTMLElement>('[data-article-id]')?.dataset.articleId
@@ -147,6 +150,11 @@ function ConnectedEditor({ statuteId, articleId, person }: { statuteId: string; 
           <RouterLink href={`/statuten/${statuteId}/leden`} className="utrecht-link">
             {t('members.manage')}
           </RouterLink>
+          {editable && (
+            <Button appearance="secondary-action-button" aria-expanded={libraryOpen} onClick={() => setLibraryOpen((open) => !open)}>
+              {libraryOpen ? t('library.close') : t('library.open')}
+            </Button>
+          )}
           <PresenceList people={people} />
         </div>
       </div>
@@ -170,13 +178,14 @@ function ConnectedEditor({ statuteId, articleId, person }: { statuteId: string; 
         )}
       </div>
       {state.ready && (
-        <div className="editor-layout">
+        <div className={`editor-layout${libraryOpen && editable ? ' editor-layout--library' : ''}`}>
           <Outline connection={connection} outline={outline} statuteId={statuteId} editable={editable} onAddChapter={addChapterAtEnd} onNavigate={scrollToArticle} />
           <div className="chapters" onFocus={trackFocus}>
             {outline.chapters.map((chapter) => (
-              <ChapterSection key={chapter.id} connection={connection} chapter={chapter} person={person} editable={editable} statuteId={statuteId} isFirst={chapter.number === 1} isLast={chapter.number === outline.chapters.length} onDeleteArticle={(id) => setActiveArticle((current) => (current === id ? null : current))} />
+              <ChapterSection key={chapter.id} connection={connection} chapter={chapter} person={person} editable={editable} statuteId={statuteId} meta={meta} isFirst={chapter.number === 1} isLast={chapter.number === outline.chapters.length} onDeleteArticle={(id) => setActiveArticle((current) => (current === id ? null : current))} />
             ))}
           </div>
+          {libraryOpen && editable && <ClauseLibrary connection={connection} outline={outline} meta={meta} onInserted={scrollToArticle} />}
         </div>
       )}
     </main>
@@ -191,11 +200,12 @@ interface ChapterSectionProps {
   readonly statuteId: string
   readonly isFirst: boolean
   readonly isLast: boolean
+  readonly meta: StatuteMeta
   /** Called when this person deletes an article (so no "someone else deleted" notice appears). */
   readonly onDeleteArticle: (id: string) => void
 }
 
-function ChapterSection({ connection, chapter, person, editable, statuteId, isFirst, isLast, onDeleteArticle }: ChapterSectionProps) {
+function ChapterSection({ connection, chapter, person, editable, statuteId, meta, isFirst, isLast, onDeleteArticle }: ChapterSectionProps) {
   const { t } = useTranslation()
   const headingId = useId()
   const inputId = useId()
@@ -236,7 +246,7 @@ function ChapterSection({ connection, chapter, person, editable, statuteId, isFi
       {chapter.articles.map((article, index) => (
         <div key={article.id} className="article-wrapper">
           <LazyMount minHeight={160} anchorId={`artikel-${article.id}`}>
-            <ArticleEditor connection={connection} article={article} person={person} editable={editable} statuteId={statuteId} />
+            <ArticleEditor connection={connection} article={article} person={person} editable={editable} statuteId={statuteId} meta={meta} />
           </LazyMount>
           {editable && (
             <div className="item-actions">

@@ -2,16 +2,16 @@
  * The start page: every statute, and a form to create a new one. The server writes the new
  * statute's first content; the editor opens on it.
  */
-import { useEffect, useId, useState, type ChangeEvent, type FormEvent } from "react"
+import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Link as RouterLink, useLocation } from 'wouter'
-import { Alert, Button, FormLabel, Heading1, Heading2, Paragraph, Textbox } from '@utrecht/component-library-react/dist/css-module'
-import { BODY_TYPES, type BodyType } from '../../model/statuteDoc.js'
-import { api, ApiError, type StatuteSummary } from '../api/api.js'
+import { Link as RouterLink } from 'wouter'
+import { Alert, Heading1, Paragraph } from '@utrecht/component-library-react/dist/css-module'
+import { api, type StatuteSummary } from '../api/api.js'
+import { errorMessage } from '../components/errorMessage.js'
 
 export function StatuteList() {
   const { t, i18n } = useTranslation()
-  const [statutes, setStatutes] = useState<StatuteSummary[] | null>(null)
+  const [statutes, setStatutes] = useState<Array<StatuteSummary & { role: string }> | null>(null)
   const [loadError, setLoadError] = useState<string | null>(null)
 
   useEffect(() => {
@@ -38,80 +38,18 @@ export function StatuteList() {
               </RouterLink>
               <span className="statute-list-meta">
                 {statute.organisation && <span>{statute.organisation} · </span>}
-                {t('list.updated', { date: date.format(new Date(statute.updatedAt)) })}
+                {t('list.updated', { date: date.format(new Date(statute.updatedAt)) })} · {t(`roles.${statute.role}`)}
               </span>
             </li>
           ))}
         </ul>
       )}
-      <NewStatuteForm />
+      <Paragraph>
+        <RouterLink href="/nieuw" className="utrecht-button-link utrecht-button-link--html-a utrecht-button-link--primary-action">
+          {t('list.newTitle')}
+        </RouterLink>
+      </Paragraph>
     </main>
   )
 }
 
-function errorMessage(error: unknown, t: (key: string) => string): string {
-  if (error instanceof ApiError) return error.status === 0 ? t('errors.network') : error.message || t('errors.generic')
-  return t('errors.generic')
-}
-
-function NewStatuteForm() {
-  const { t } = useTranslation()
-  const [, navigate] = useLocation()
-  const [title, setTitle] = useState('')
-  const [organisation, setOrganisation] = useState('')
-  const [bodyType, setBodyType] = useState<BodyType>('gemeente')
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
-  const ids = { heading: useId(), title: useId(), titleHint: useId(), org: useId(), orgHint: useId(), body: useId() }
-
-  const submit = async (event: FormEvent): Promise<void> => {
-    event.preventDefault()
-    setBusy(true)
-    setError(null)
-    try {
-      const created = await api.createStatute({ title, organisation, bodyType })
-      navigate(`/statuten/${created.id}`)
-    } catch (caught) {
-      setError(errorMessage(caught, t))
-      setBusy(false)
-    }
-  }
-
-  return (
-    <section aria-labelledby={ids.heading} className="new-statute">
-      <Heading2 id={ids.heading}>{t('list.newTitle')}</Heading2>
-      <form onSubmit={(e) => void submit(e)} className="form-grid">
-        {error && <Alert type="error">{error}</Alert>}
-        <div className="form-field">
-          <FormLabel htmlFor={ids.title}>{t('list.titleLabel')}</FormLabel>
-          <div id={ids.titleHint} className="form-hint">
-            {t('list.titleHint')}
-          </div>
-          <Textbox id={ids.title} aria-describedby={ids.titleHint} required maxLength={300} value={title} onChange={(e: ChangeEvent<HTMLInputElement>) => setTitle(e.target.value)} />
-        </div>
-        <div className="form-field">
-          <FormLabel htmlFor={ids.org}>{t('list.organisationLabel')}</FormLabel>
-          <div id={ids.orgHint} className="form-hint">
-            {t('list.organisationHint')}
-          </div>
-          <Textbox id={ids.org} aria-describedby={ids.orgHint} maxLength={200} value={organisation} onChange={(e: ChangeEvent<HTMLInputElement>) => setOrganisation(e.target.value)} />
-        </div>
-        <div className="form-field">
-          <FormLabel htmlFor={ids.body}>{t('list.bodyTypeLabel')}</FormLabel>
-          <select id={ids.body} className="utrecht-select utrecht-select--html-select" value={bodyType} onChange={(e) => setBodyType(e.target.value as BodyType)}>
-            {BODY_TYPES.map((type) => (
-              <option key={type} value={type}>
-                {t(`list.bodyTypes.${type}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <Button type="submit" appearance="primary-action-button" busy={busy} disabled={busy}>
-            {busy ? t('list.creating') : t('list.create')}
-          </Button>
-        </div>
-      </form>
-    </section>
-  )
-}

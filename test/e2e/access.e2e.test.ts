@@ -67,7 +67,7 @@ describe('people, roles and access in the browser', () => {
       const pageR = await reader.newPage()
       await pageW.goto(`${server.url}/statuten/${id}`)
       await pageR.goto(`${server.url}/statuten/${id}`)
-      const bodyR = pageR.getByRole('textbox', { name: 'Tekst van artikel 1' })
+      const bodyR = pageR.getByRole('textbox', { name: 'Tekst van artikel 1', exact: true })
       await bodyR.waitFor()
       await pageR.getByTestId('read-only').waitFor()
       expect(await bodyR.getAttribute('contenteditable')).toBe('false')
@@ -78,7 +78,7 @@ describe('people, roles and access in the browser', () => {
       await bodyR.click()
       await pageR.keyboard.type('Dit mag niet')
       // The redacteur's edits arrive live.
-      const bodyW = pageW.getByRole('textbox', { name: 'Tekst van artikel 1' })
+      const bodyW = pageW.getByRole('textbox', { name: 'Tekst van artikel 1', exact: true })
       await bodyW.click()
       await pageW.keyboard.press('Control+End')
       await pageW.keyboard.type(' Door de redacteur.')

@@ -27,7 +27,7 @@ async function axeViolations(page: Page): Promise<string[]> {
 }
 
 function body(page: Page, number = 1) {
-  return page.getByRole('textbox', { name: `Tekst van artikel ${number}` })
+  return page.getByRole('textbox', { name: `Tekst van artikel ${number}`, exact: true })
 }
 
 let server: TestServer
