@@ -11,6 +11,8 @@ import { AuditLog } from './audit/AuditLog.js'
 import { AuthService } from './auth/AuthService.js'
 import { AccessService } from './access/AccessService.js'
 import { describeProblem, loadTemplateLibrary, type TemplateLibrary } from './templates/TemplateLibrary.js'
+import { AgreementService, FROZEN_PHASES } from './agreements/AgreementService.js'
+import { EventHub } from './agreements/EventHub.js'
 import { RoomRegistry } from './collaboration/RoomRegistry.js'
 import { createCollaborationServer } from './collaboration/upgrade.js'
 import { StatuteService } from './statutes/StatuteService.js'
@@ -22,6 +24,7 @@ export interface SamenspelServer {
   readonly auth: AuthService
   readonly access: AccessService
   readonly templates: TemplateLibrary
+  readonly agreements: AgreementService
   readonly rooms: RoomRegistry
   readonly statutes: StatuteService
   /** The address it listens on, e.g. http://127.0.0.1:8080 */
@@ -46,12 +49,15 @@ export async function startServer(config: Config, options: { store?: Storage } =
     compactAfterUpdates: config.compactAfterUpdates,
     roomIdleMs: config.roomIdleMs,
     logger,
+    isFrozen: async (id) => FROZEN_PHASES.includes((await store.agreements.getPhase(id)).phase),
   })
   const templates = loadTemplateLibrary(config.templateDirs)
   const statutes = new StatuteService(store, rooms, () => templates.themes)
   const audit = new AuditLog(store.audit)
   const auth = new AuthService(store.accounts, store.audit, audit, config)
   const access = new AccessService(store.access, store.accounts, audit, { invitationTtlHours: config.invitationTtlHours })
+  const events = new EventHub()
+  const agreements = new AgreementService(store, rooms, access, audit, events)
   const created = await auth.ensureAdmin(config.adminEmail, config.adminPassword)
   const allowedOrigins = config.publicUrl ? [new URL(config.publicUrl).origin] : []
   app = createHttpApp(
@@ -66,6 +72,8 @@ export async function startServer(config: Config, options: { store?: Storage } =
       publicUrl: config.publicUrl,
       accountsByEmail: (email) => store.accounts.getUserByEmail(email),
       templates: () => templates.themes,
+      agreements,
+      events,
     },
     { maxBodyBytes: config.maxBodyBytes, clientDir: config.clientDir, logLevel: config.logLevel, trustProxy: config.trustProxy, allowedOrigins },
   )
@@ -93,5 +101,5 @@ export async function startServer(config: Config, options: { store?: Storage } =
     })()
     return closed
   }
-  return { app, store, rooms, statutes, auth, access, templates, url, close }
+  return { app, store, rooms, statutes, auth, access, templates, agreements, url, close }
 }

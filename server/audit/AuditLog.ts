@@ -21,6 +21,11 @@ export type AuditAction =
   | 'invitation.accepted'
   | 'invitation.revoked'
   | 'export'
+  | 'agreement'
+  | 'phase'
+  | 'adoption'
+  | 'version'
+  | 'party.changed'
 
 export interface Actor {
   readonly id: string | null

@@ -24,6 +24,8 @@ export interface Principal {
   readonly via: 'session' | 'token'
   /** Hash of the session id, when signed in with a cookie. */
   readonly sessionIdHash?: string
+  /** Set when this use extended the session (sliding expiry): its new end. */
+  readonly renewedUntil?: Date
 }
 
 export interface Credentials {
@@ -46,6 +48,8 @@ export function checkPassword(password: string): void {
 }
 
 export class AuthService {
+  private setupQueue: Promise<unknown> = Promise.resolve()
+
   constructor(
     private readonly accounts: AccountStore,
     private readonly auditStore: AuditStore,
@@ -70,16 +74,27 @@ export class AuthService {
       isAdmin: input.isAdmin === true || (await this.accounts.countUsers()) === 0,
       createdAt: new Date().toISOString(),
     }
-    await this.accounts.createUser(user)
+    try {
+      await this.accounts.createUser(user)
+    } catch (error) {
+      // Another request created this address while the password was being hashed.
+      if (await this.accounts.getUserByEmail(email)) throw conflict('email_taken', 'Er bestaat al een account met dit e-mailadres.')
+      throw error
+    }
     return user
   }
 
   /** First run: creates the first administrator, only while no account exists. */
   async setup(input: { email: string; name: string; password: string }, ip: string | null): Promise<UserRecord> {
-    if (!(await this.needsSetup())) throw conflict('already_set_up', 'Samenspel is al ingericht. Meld u aan.')
-    const user = await this.createUser({ ...input, isAdmin: true })
-    await this.audit.record({ id: user.id, label: user.email, ip }, 'setup.admin', null, { email: user.email })
-    return user
+    // One at a time: two requests at once would both find no account while hashing their password.
+    const run = this.setupQueue.then(async () => {
+      if (!(await this.needsSetup())) throw conflict('already_set_up', 'Samenspel is al ingericht. Meld u aan.')
+      const user = await this.createUser({ ...input, isAdmin: true })
+      await this.audit.record({ id: user.id, label: user.email, ip }, 'setup.admin', null, { email: user.email })
+      return user
+    })
+    this.setupQueue = run.catch(() => undefined)
+    return run
   }
 
   /** Checks the password; refuses when too many recent failures; records both outcomes. */
@@ -147,7 +162,10 @@ export class AuthService {
       if (Date.parse(session.expiresAt) - now < idleMs / 2) {
         const cap = Date.parse(session.createdAt) + this.options.sessionMaxHours * 3_600_000
         const next = Math.min(now + idleMs, cap)
-        if (next > Date.parse(session.expiresAt)) await this.accounts.extendSession(idHash, new Date(next).toISOString())
+        if (next > Date.parse(session.expiresAt)) {
+          await this.accounts.extendSession(idHash, new Date(next).toISOString())
+          return { user, via: 'session', sessionIdHash: idHash, renewedUntil: new Date(next) }
+        }
       }
       return { user, via: 'session', sessionIdHash: idHash }
     }

@@ -66,12 +66,19 @@ const SUMMARY_DELAY_MS = 1000
 export class Room {
   readonly awareness: awarenessProtocol.Awareness
   private readonly connections = new Map<WebSocket, Connection>()
+  /**
+   * The person each awareness client id belongs to: whoever announced it first. Kept after they
+   * disconnect (until the room unloads), so nobody can claim their id while they reconnect.
+   */
+  private readonly awarenessOwners = new Map<number, string>()
   private queue: Promise<void> = Promise.resolve()
   private captured: Uint8Array[] = []
   private logLength: number
   private compacting = false
   private summaryTimer: NodeJS.Timeout | undefined
   private destroyed = false
+  /** In the phases 'ter vaststelling' and 'vastgesteld' nobody changes the text. */
+  private frozen = false
 
   constructor(
     readonly id: string,
@@ -153,8 +160,9 @@ export class Room {
     } else if (subtype === SyncMessageType.step2 || subtype === SyncMessageType.update) {
       const update = decoding.readVarUint8Array(decoder)
       const connection = this.connections.get(ws)
-      // Read-only members' changes are dropped here, whatever their client does.
-      if (!connection?.canEdit) return
+      // Read-only members' changes, and everyone's while the text is frozen, are dropped here,
+      // whatever their client does.
+      if (!connection?.canEdit || this.frozen) return
       Y.decodeUpdate(update) // throws on a malformed update before anything is applied
       this.enqueue(ws, () => this.applyAndPersist(ws, update))
     } else {
@@ -212,6 +220,8 @@ export class Room {
       entries.push({ clientId, clock, state: JSON.parse(decoding.readVarString(decoder)) as unknown })
     }
     const own = entries.filter(({ clientId }) => {
+      const owner = this.awarenessOwners.get(clientId)
+      if (owner !== undefined && owner !== connection.identity.userId) return false
       if (connection.awarenessIds.has(clientId)) return true
       for (const [other, otherConnection] of this.connections) {
         if (other === ws || !otherConnection.awarenessIds.has(clientId)) continue
@@ -232,7 +242,26 @@ export class Room {
     awarenessProtocol.applyAwarenessUpdate(this.awareness, encoding.toUint8Array(encoder), ws)
     // Record which ids this socket speaks for, so they vanish when it closes. An echoed removal
     // (state null) of someone who left claims nothing.
-    for (const { clientId, state } of own) if (state !== null) connection.awarenessIds.add(clientId)
+    for (const { clientId, state } of own) {
+      if (state === null) continue
+      connection.awarenessIds.add(clientId)
+      this.awarenessOwners.set(clientId, connection.identity.userId)
+    }
+  }
+
+  /** Freezes or unfreezes the text (phase changes); connected clients reconnect to learn it. */
+  setFrozen(frozen: boolean): void {
+    if (this.frozen === frozen) return
+    this.frozen = frozen
+    for (const [ws, connection] of [...this.connections]) {
+      if (!connection.canEdit) continue
+      ws.close(CloseCode.accessChanged, frozen ? 'De tekst is bevroren' : 'De tekst kan weer worden bewerkt')
+      this.removeConnection(ws)
+    }
+  }
+
+  get isFrozen(): boolean {
+    return this.frozen
   }
 
   /** Ends the connections of one person (their access changed); clients reconnect with new rights. */

@@ -12,6 +12,8 @@ export interface RoomRegistryOptions {
   readonly compactAfterUpdates: number
   readonly roomIdleMs: number
   readonly logger: RoomLogger
+  /** Whether a statute's text is frozen (its phase), asked when it is loaded. */
+  readonly isFrozen?: (id: string) => Promise<boolean>
 }
 
 export class RoomRegistry {
@@ -76,6 +78,7 @@ export class RoomRegistry {
       logger: this.options.logger,
       onIdle: (idle) => this.touch(idle),
     })
+    if (await this.options.isFrozen?.(id)) room.setFrozen(true)
     this.rooms.set(id, room)
     return room
   }

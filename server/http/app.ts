@@ -17,6 +17,7 @@ import { sessionRoutes } from './routes/sessionRoutes.js'
 import { statuteRoutes } from './routes/statuteRoutes.js'
 import { memberRoutes } from './routes/memberRoutes.js'
 import { invitationRoutes } from './routes/invitationRoutes.js'
+import { agreementRoutes } from './routes/agreementRoutes.js'
 import { openApiDocument } from './openapi.js'
 
 export interface HttpOptions {
@@ -29,12 +30,12 @@ export interface HttpOptions {
   readonly allowedOrigins: readonly string[]
 }
 
-/** The URL with secrets replaced: invitation tokens in the path, token= in the query. */
+/** The URL with secrets replaced: invitation tokens in the path (API and the link itself), token= in the query. */
 export function redactUrl(url: string): string {
-  return url.replace(/(\/invitations\/)[^/?#]+/g, '$1[redacted]').replace(/([?&]token=)[^&#]*/g, '$1[redacted]')
+  return url.replace(/(\/(?:invitations|uitnodiging)\/)[^/?#]+/g, '$1[redacted]').replace(/([?&]token=)[^&#]*/g, '$1[redacted]')
 }
 
-export function createHttpApp(deps: RouteDeps & { store: StatuteStore }, options: HttpOptions): FastifyInstance {
+export function createHttpApp(deps: RouteDeps, options: HttpOptions): FastifyInstance {
   const app = Fastify({
     logger: {
       level: options.logLevel,
@@ -80,7 +81,7 @@ export function createHttpApp(deps: RouteDeps & { store: StatuteStore }, options
     crossOriginEmbedderPolicy: false,
   })
   // After the cookie parser, and for every route (fastify-plugin lifts encapsulation).
-  void app.register(fp(async (root) => registerRequestAuth(root, deps.auth, options.allowedOrigins)))
+  void app.register(fp(async (root) => registerRequestAuth(root, deps.auth, options.allowedOrigins, deps.cookies)))
   // The API speaks JSON only; Fastify would otherwise accept text/plain bodies as strings.
   app.removeContentTypeParser('text/plain')
 
@@ -114,6 +115,7 @@ export function createHttpApp(deps: RouteDeps & { store: StatuteStore }, options
   statuteRoutes(app, deps)
   memberRoutes(app, deps)
   invitationRoutes(app, deps)
+  agreementRoutes(app, deps)
 
   const indexFile = path.join(options.clientDir, 'index.html')
   const hasClient = fs.existsSync(indexFile)

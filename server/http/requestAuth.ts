@@ -60,9 +60,9 @@ function safeHost(url: string): string | undefined {
   }
 }
 
-export function registerRequestAuth(app: FastifyInstance, auth: AuthService, allowedOrigins: readonly string[]): void {
+export function registerRequestAuth(app: FastifyInstance, auth: AuthService, allowedOrigins: readonly string[], cookies: CookieOptions): void {
   app.decorateRequest('principal', undefined)
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const bearer = bearerToken(request.headers.authorization)
     const sessionToken = request.cookies[SESSION_COOKIE]
     if (bearer) {
@@ -75,6 +75,8 @@ export function registerRequestAuth(app: FastifyInstance, auth: AuthService, all
     if (request.principal && !SAFE_METHODS.has(request.method) && !isSameOrigin(request.headers, allowedOrigins)) {
       throw new AppError('csrf', 403, 'Dit verzoek komt niet van Samenspel zelf en is geweigerd.')
     }
+    // The session was extended: so must the browser's cookie, or it still expires at the old time.
+    if (sessionToken && request.principal?.renewedUntil) setSessionCookie(reply, sessionToken, request.principal.renewedUntil, cookies)
   })
 }
 

@@ -19,16 +19,25 @@ export interface StatuteInput {
 /** Checks every chosen theme, article, variant and parameter against the library; 400 otherwise. */
 function resolveChoice(choice: TemplateChoice, library: readonly TemplateTheme[]) {
   const declared = new Map<string, { type: 'number' | 'text' }>()
+  const chosenThemes = new Set<string>()
   const resolved = choice.themes.map((chosen) => {
     const theme = library.find((t) => t.id === chosen.id)
     if (!theme) throw badRequest(`Onbekend thema "${chosen.id}".`)
+    // Twice the same theme or article would put the same clauses twice in the statute.
+    if (chosenThemes.has(theme.id)) throw badRequest(`Thema "${theme.id}" is twee keer gekozen.`)
+    chosenThemes.add(theme.id)
     for (const p of theme.parameters) declared.set(p.id, p)
+    const chosenArticles = new Set<string>()
     const articles = chosen.articles.map((a) => {
       const article = theme.articles.find((x) => x.id === a.id)
       if (!article) throw badRequest(`Onbekend artikel "${a.id}" in thema "${theme.id}".`)
+      if (chosenArticles.has(article.id)) throw badRequest(`Artikel "${a.id}" in thema "${theme.id}" is twee keer gekozen.`)
+      chosenArticles.add(article.id)
       if (a.variant && !article.variants?.some((v) => v.id === a.variant)) throw badRequest(`Onbekende variant "${a.variant}" van artikel "${a.id}".`)
       return { article, variant: a.variant ?? article.variants?.[0]?.id }
     })
+    // Articles in the model's order, as themes are in theirs, whatever order they were sent in.
+    articles.sort((a, b) => theme.articles.indexOf(a.article) - theme.articles.indexOf(b.article))
     return { theme, articles }
   })
   for (const [id, value] of Object.entries(choice.parameters)) {

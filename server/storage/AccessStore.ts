@@ -59,6 +59,9 @@ export interface PartyRecord {
   readonly name: string
   /** A sub-party (e.g. a fractie within the raad) names its parent. */
   readonly parentId: string | null
+  /** For a party with sub-parties: agreement needs all of them, or a quorum. */
+  readonly rule?: 'all' | 'quorum'
+  readonly quorum?: number | null
   readonly createdAt: string
 }
 

@@ -8,6 +8,7 @@
  */
 import type { BodyType } from '../../model/statuteDoc.js'
 import type { AccessStore, AccountStore, AuditStore, MembershipRecord, PartyRecord } from './AccessStore.js'
+import type { AgreementStore } from './AgreementStore.js'
 
 export interface StatuteRecord {
   readonly id: string
@@ -63,4 +64,5 @@ export interface Storage extends StatuteStore {
   readonly accounts: AccountStore
   readonly access: AccessStore
   readonly audit: AuditStore
+  readonly agreements: AgreementStore
 }

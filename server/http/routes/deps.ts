@@ -4,6 +4,9 @@ import type { StatuteService } from '../../statutes/StatuteService.js'
 import type { AuditStore } from '../../storage/AccessStore.js'
 import type { CookieOptions } from '../requestAuth.js'
 import type { AuditLog } from '../../audit/AuditLog.js'
+import type { AgreementService } from '../../agreements/AgreementService.js'
+import type { EventHub } from '../../agreements/EventHub.js'
+import type { Storage } from '../../storage/StatuteStore.js'
 import type { TemplateTheme } from '../../../model/templates.js'
 
 /** What the route modules need; wired once in createServer. */
@@ -13,6 +16,9 @@ export interface RouteDeps {
   readonly statutes: StatuteService
   readonly auditStore: AuditStore
   readonly audit: AuditLog
+  readonly agreements: AgreementService
+  readonly events: EventHub
+  readonly store: Storage
   readonly cookies: CookieOptions
   /** The account with this (lowercased) e-mail address, if any. */
   readonly accountsByEmail: (email: string) => Promise<unknown>

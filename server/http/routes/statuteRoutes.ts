@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify'
 import { canEditText, canManage } from '../../../model/roles.js'
 import { actorOf } from '../../access/AccessService.js'
+import { FROZEN_PHASES } from '../../agreements/AgreementService.js'
 import { requirePrincipal } from '../requestAuth.js'
 import { createStatuteBody, statuteParams } from '../schemas.js'
 import { parse } from '../validation.js'
@@ -19,7 +20,16 @@ export function statuteRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get('/api/statutes', async (request) => {
     const principal = requirePrincipal(request)
     const roles = new Map((await deps.access.listMembershipsOf(principal)).map((m) => [m.statuteId, m.role]))
-    const statutes = (await deps.statutes.list()).filter((s) => roles.has(s.id)).map((s) => ({ ...s, role: roles.get(s.id) }))
+    const today = new Date().toISOString().slice(0, 10)
+    const statutes = await Promise.all(
+      (await deps.statutes.list())
+        .filter((s) => roles.has(s.id))
+        .map(async (s) => {
+          const { phase, evaluationDate } = await deps.store.agreements.getPhase(s.id)
+          // Due for its periodic review once the evaluation date has come.
+          return { ...s, role: roles.get(s.id), phase, evaluationDate, evaluationDue: evaluationDate !== null && evaluationDate <= today }
+        }),
+    )
     return { statutes }
   })
 
@@ -36,15 +46,34 @@ export function statuteRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const membership = await deps.access.member(request.principal, id)
     const parties = await deps.access.listParties(id)
     const party = parties.find((p) => p.id === membership.partyId)
+    const overview = await deps.agreements.overview(id)
+    const frozen = FROZEN_PHASES.includes(overview.phase)
     const me = {
       userId: membership.userId,
       role: membership.role,
       partyId: membership.partyId,
       partyName: party?.name ?? '',
       canAgree: membership.canAgree,
-      canEdit: canEditText(membership.role),
+      // While the text is frozen ('ter vaststelling', 'vastgesteld') nobody edits it.
+      canEdit: canEditText(membership.role) && !frozen,
       canManage: canManage(membership.role),
     }
-    return { ...(await deps.statutes.snapshot(id)), me, parties }
+    const snapshot = await deps.statutes.snapshot(id)
+    const byArticle = new Map(overview.articles.map((a) => [a.id, a]))
+    return {
+      ...snapshot,
+      phase: overview.phase,
+      evaluationDate: overview.evaluationDate,
+      chapters: snapshot.chapters.map((chapter) => ({
+        ...chapter,
+        articles: chapter.articles.map((article) => ({
+          ...article,
+          fingerprint: byArticle.get(article.id)?.fingerprint,
+          agreements: byArticle.get(article.id)?.parties ?? {},
+        })),
+      })),
+      me,
+      parties: overview.parties,
+    }
   })
 }

@@ -9,7 +9,7 @@ const INVITATION_COLUMNS = `id, statute_id AS statuteId, email, role, party_id A
   created_by AS createdBy, created_at AS createdAt, expires_at AS expiresAt, accepted_at AS acceptedAt, revoked_at AS revokedAt`
 
 export const ACCESS_SQL = {
-  listParties: `SELECT id, statute_id AS statuteId, name, parent_id AS parentId, created_at AS createdAt FROM parties WHERE statute_id = ? ORDER BY created_at, name`,
+  listParties: `SELECT id, statute_id AS statuteId, name, parent_id AS parentId, rule, quorum, created_at AS createdAt FROM parties WHERE statute_id = ? ORDER BY created_at, name`,
   insertParty: `INSERT INTO parties (id, statute_id, name, parent_id, created_at) VALUES (@id, @statuteId, @name, @parentId, @createdAt)`,
   getMembership: `SELECT statute_id AS statuteId, user_id AS userId, role, party_id AS partyId, can_agree AS canAgree, created_at AS createdAt
                   FROM memberships WHERE statute_id = ? AND user_id = ?`,

@@ -13,6 +13,7 @@ import type { CompactionResult, NewStatuteAccess, StatuteRecord, Storage, Stored
 import { SqliteAccounts } from './SqliteAccounts.js'
 import { ACCESS_SQL, SqliteAccess } from './SqliteAccess.js'
 import { SqliteAudit } from './SqliteAudit.js'
+import { SqliteAgreements } from './SqliteAgreements.js'
 import { SQLITE_MIGRATIONS } from './migrations.js'
 
 const SQL = {
@@ -45,6 +46,7 @@ export class SqliteStore implements Storage {
   readonly accounts: SqliteAccounts
   readonly access: SqliteAccess
   readonly audit: SqliteAudit
+  readonly agreements: SqliteAgreements
 
   /** Opens (and creates) `<dataDir>/samenspel.sqlite`; pass ':memory:' as file for tests. */
   constructor(dataDir: string, options: { synchronous?: 'FULL' | 'NORMAL'; file?: string } = {}) {
@@ -58,6 +60,7 @@ export class SqliteStore implements Storage {
     this.accounts = new SqliteAccounts(this.db)
     this.access = new SqliteAccess(this.db)
     this.audit = new SqliteAudit(this.db)
+    this.agreements = new SqliteAgreements(this.db)
   }
 
   async migrate(): Promise<void> {

@@ -90,4 +90,38 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX audit_by_statute ON audit_log (statute_id, id);
    CREATE INDEX audit_by_action ON audit_log (action, at);`,
+  `CREATE TABLE agreements (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     statute_id TEXT NOT NULL REFERENCES statutes(id) ON DELETE CASCADE,
+     article_id TEXT NOT NULL,
+     party_id TEXT NOT NULL REFERENCES parties(id),
+     user_id TEXT NOT NULL REFERENCES users(id),
+     decision TEXT NOT NULL,
+     reason TEXT,
+     fingerprint TEXT NOT NULL,
+     article_text TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   );
+   CREATE INDEX agreements_by_article ON agreements (statute_id, article_id, id);
+   -- Append-only: the database itself refuses changes and deletions of agreement records.
+   CREATE TRIGGER agreements_no_update BEFORE UPDATE ON agreements BEGIN SELECT RAISE(ABORT, 'agreements are append-only'); END;
+   CREATE TRIGGER agreements_no_delete BEFORE DELETE ON agreements WHEN (SELECT COUNT(*) FROM statutes WHERE id = OLD.statute_id) > 0
+     BEGIN SELECT RAISE(ABORT, 'agreements are append-only'); END;
+   ALTER TABLE parties ADD COLUMN rule TEXT NOT NULL DEFAULT 'all';
+   ALTER TABLE parties ADD COLUMN quorum INTEGER;
+   ALTER TABLE statutes ADD COLUMN phase TEXT NOT NULL DEFAULT 'concept';
+   ALTER TABLE statutes ADD COLUMN evaluation_date TEXT;
+   CREATE TABLE statute_versions (
+     statute_id TEXT NOT NULL REFERENCES statutes(id) ON DELETE CASCADE,
+     number INTEGER NOT NULL,
+     label TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     state BLOB NOT NULL,
+     snapshot TEXT NOT NULL,
+     created_by TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     decision_date TEXT,
+     decision_reference TEXT,
+     PRIMARY KEY (statute_id, number)
+   );`,
 ]

@@ -1,0 +1,64 @@
+/**
+ * Agreements, phases and versions in SQLite. Agreements are append-only (enforced by triggers).
+ */
+import type Database from 'better-sqlite3'
+import type { AgreementRecord, AgreementStore, Phase, VersionRecord } from '../AgreementStore.js'
+
+const AGREEMENT_COLUMNS = `id, statute_id AS statuteId, article_id AS articleId, party_id AS partyId, user_id AS userId, decision, reason,
+  fingerprint, article_text AS articleText, created_at AS createdAt`
+const VERSION_COLUMNS = `statute_id AS statuteId, number, label, kind, created_by AS createdBy, created_at AS createdAt,
+  decision_date AS decisionDate, decision_reference AS decisionReference`
+
+const SQL = {
+  insert: `INSERT INTO agreements (statute_id, article_id, party_id, user_id, decision, reason, fingerprint, article_text, created_at)
+           VALUES (@statuteId, @articleId, @partyId, @userId, @decision, @reason, @fingerprint, @articleText, @createdAt)`,
+  list: `SELECT ${AGREEMENT_COLUMNS} FROM agreements WHERE statute_id = ? ORDER BY id`,
+  setRule: `UPDATE parties SET rule = ?, quorum = ? WHERE statute_id = ? AND id = ?`,
+  getPhase: `SELECT phase, evaluation_date AS evaluationDate FROM statutes WHERE id = ?`,
+  setPhase: `UPDATE statutes SET phase = ? WHERE id = ?`,
+  setEvaluation: `UPDATE statutes SET evaluation_date = ? WHERE id = ?`,
+  nextVersion: `SELECT COALESCE(MAX(number), 0) + 1 AS n FROM statute_versions WHERE statute_id = ?`,
+  insertVersion: `INSERT INTO statute_versions (statute_id, number, label, kind, state, snapshot, created_by, created_at, decision_date, decision_reference)
+                  VALUES (@statuteId, @number, @label, @kind, @state, @snapshot, @createdBy, @createdAt, @decisionDate, @decisionReference)`,
+  listVersions: `SELECT ${VERSION_COLUMNS} FROM statute_versions WHERE statute_id = ? ORDER BY number`,
+  getVersion: `SELECT ${VERSION_COLUMNS}, state, snapshot FROM statute_versions WHERE statute_id = ? AND number = ?`,
+} as const
+
+export class SqliteAgreements implements AgreementStore {
+  constructor(private readonly db: Database.Database) {}
+
+  async appendAgreement(record: Omit<AgreementRecord, 'id'>): Promise<AgreementRecord> {
+    const result = this.db.prepare(SQL.insert).run(record)
+    return { ...record, id: Number(result.lastInsertRowid) }
+  }
+  async listAgreements(statuteId: string): Promise<AgreementRecord[]> {
+    return this.db.prepare(SQL.list).all(statuteId) as AgreementRecord[]
+  }
+  async setPartyRule(statuteId: string, partyId: string, rule: 'all' | 'quorum', quorum: number | null): Promise<void> {
+    this.db.prepare(SQL.setRule).run(rule, quorum, statuteId, partyId)
+  }
+  async getPhase(statuteId: string): Promise<{ phase: Phase; evaluationDate: string | null }> {
+    return (this.db.prepare(SQL.getPhase).get(statuteId) as { phase: Phase; evaluationDate: string | null } | undefined) ?? { phase: 'concept', evaluationDate: null }
+  }
+  async setPhase(statuteId: string, phase: Phase): Promise<void> {
+    this.db.prepare(SQL.setPhase).run(phase, statuteId)
+  }
+  async setEvaluationDate(statuteId: string, date: string | null): Promise<void> {
+    this.db.prepare(SQL.setEvaluation).run(date, statuteId)
+  }
+  async addVersion(version: Omit<VersionRecord, 'number'>, phase?: Phase): Promise<VersionRecord> {
+    return this.db.transaction(() => {
+      const number = (this.db.prepare(SQL.nextVersion).get(version.statuteId) as { n: number }).n
+      this.db.prepare(SQL.insertVersion).run({ ...version, number, state: Buffer.from(version.state) })
+      if (phase) this.db.prepare(SQL.setPhase).run(phase, version.statuteId)
+      return { ...version, number }
+    })()
+  }
+  async listVersions(statuteId: string): Promise<Array<Omit<VersionRecord, 'state' | 'snapshot'>>> {
+    return this.db.prepare(SQL.listVersions).all(statuteId) as Array<Omit<VersionRecord, 'state' | 'snapshot'>>
+  }
+  async getVersion(statuteId: string, number: number): Promise<VersionRecord | undefined> {
+    const row = this.db.prepare(SQL.getVersion).get(statuteId, number) as (Omit<VersionRecord, 'state'> & { state: Buffer }) | undefined
+    return row ? { ...row, state: new Uint8Array(row.state.buffer, row.state.byteOffset, row.state.byteLength) } : undefined
+  }
+}
