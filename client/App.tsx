@@ -18,6 +18,7 @@ import { AccountPage } from './account/AccountPage.js'
 import { InvitationPage } from './account/InvitationPage.js'
 import { MembersPage } from './members/MembersPage.js'
 import { NewStatuteWizard } from './templates/NewStatuteWizard.js'
+import { AgreementMatrix } from './agreements/AgreementMatrix.js'
 
 // The editor (Tiptap, Yjs bindings) is a separate chunk: the list loads fast.
 const StatuteEditor = lazy(() => import('./editor/StatuteEditor.js').then((m) => ({ default: m.StatuteEditor })))
@@ -63,6 +64,13 @@ export function App() {
               <RequireSession>
                 <AccountPage />
               </RequireSession>
+            </Route>
+            <Route path="/statuten/:id/instemming">
+              {(params) => (
+                <RequireSession>
+                  <AgreementMatrix statuteId={params.id} />
+                </RequireSession>
+              )}
             </Route>
             <Route path="/statuten/:id/leden">
               {(params) => (

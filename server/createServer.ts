@@ -44,19 +44,21 @@ export async function startServer(config: Config, options: { store?: Storage } =
     warn: (obj: object, msg?: string) => app?.log.warn(obj, msg),
     error: (obj: object, msg?: string) => app?.log.error(obj, msg),
   }
+  const events = new EventHub()
   const rooms = new RoomRegistry(store, {
     maxMessageBytes: config.maxMessageBytes,
     compactAfterUpdates: config.compactAfterUpdates,
     roomIdleMs: config.roomIdleMs,
     logger,
     isFrozen: async (id) => FROZEN_PHASES.includes((await store.agreements.getPhase(id)).phase),
+    // Agreement states derive from the text: people looking at the overview re-read it.
+    onTextChanged: (id) => events.publish(id, { type: 'agreements' }),
   })
   const templates = loadTemplateLibrary(config.templateDirs)
   const statutes = new StatuteService(store, rooms, () => templates.themes)
   const audit = new AuditLog(store.audit)
   const auth = new AuthService(store.accounts, store.audit, audit, config)
   const access = new AccessService(store.access, store.accounts, audit, { invitationTtlHours: config.invitationTtlHours })
-  const events = new EventHub()
   const agreements = new AgreementService(store, rooms, access, audit, events)
   const created = await auth.ensureAdmin(config.adminEmail, config.adminPassword)
   const allowedOrigins = config.publicUrl ? [new URL(config.publicUrl).origin] : []

@@ -6,6 +6,7 @@ import type { StatuteSnapshot } from '../../model/snapshot.js'
 import type { BodyType } from '../../model/statuteDoc.js'
 import type { Role } from '../../model/roles.js'
 import type { TemplateChoice, TemplateTheme } from '../../model/templates.js'
+import type { AgreementEntry, AgreementParty, DecisionKind, PartyState } from '../../model/agreements.js'
 
 export interface StatuteSummary {
   readonly id: string
@@ -124,6 +125,37 @@ export interface InvitationPreview {
   readonly hasAccount: boolean
 }
 
+export type Phase = 'concept' | 'in-bespreking' | 'ter-vaststelling' | 'vastgesteld'
+
+export interface AgreementOverview {
+  readonly phase: Phase
+  readonly evaluationDate: string | null
+  readonly parties: AgreementParty[]
+  readonly articles: Array<{ id: string; number: number; title: string; fingerprint: string; parties: Record<string, { state: PartyState; record?: AgreementEntry }> }>
+}
+
+export interface HistoryEntry extends AgreementEntry {
+  readonly articleText: string
+  readonly userName: string
+}
+
+export interface VersionSummary {
+  readonly number: number
+  readonly label: string
+  readonly kind: 'named' | 'adopted'
+  readonly createdAt: string
+  readonly decisionDate: string | null
+  readonly decisionReference: string | null
+}
+
+export interface ArticleComparison {
+  readonly id: string
+  readonly change: 'added' | 'removed' | 'moved' | 'changed' | 'moved-and-changed' | 'unchanged'
+  readonly from?: { number: number; label: string; chapter: string; title: string }
+  readonly to?: { number: number; label: string; chapter: string; title: string }
+  readonly diff?: Array<{ value: string; added?: boolean; removed?: boolean }>
+}
+
 const s = (id: string) => `/api/statutes/${encodeURIComponent(id)}`
 
 export const api = {
@@ -137,7 +169,8 @@ export const api = {
   createToken: (name: string) => request<ApiToken>('POST', '/api/account/tokens', { name }),
   revokeToken: (id: string) => request<void>('DELETE', `/api/account/tokens/${encodeURIComponent(id)}`),
 
-  listStatutes: () => request<{ statutes: Array<StatuteSummary & { role: Role }> }>('GET', '/api/statutes').then((r) => r.statutes),
+  listStatutes: () =>
+    request<{ statutes: Array<StatuteSummary & { role: Role; phase: Phase; evaluationDate: string | null; evaluationDue: boolean }> }>('GET', '/api/statutes').then((r) => r.statutes),
   createStatute: (input: { title: string; organisation: string; bodyType: BodyType; templates?: TemplateChoice }) => request<StatuteSummary>('POST', '/api/statutes', input),
   listTemplates: () => request<{ themes: TemplateTheme[] }>('GET', '/api/templates').then((r) => r.themes),
   getStatute: (id: string) => request<StatuteSummary & StatuteSnapshot & { me: Me; parties: Party[] }>('GET', s(id)),
@@ -152,6 +185,18 @@ export const api = {
   invite: (id: string, input: { email: string; role: Role; partyId: string; canAgree: boolean }) => request<Invitation>('POST', `${s(id)}/invitations`, input),
   revokeInvitation: (id: string, invitationId: string) => request<void>('DELETE', `${s(id)}/invitations/${encodeURIComponent(invitationId)}`),
   audit: (id: string) => request<{ entries: AuditEntry[] }>('GET', `${s(id)}/audit`).then((r) => r.entries),
+
+  agreements: (id: string) => request<AgreementOverview>('GET', `${s(id)}/agreements`),
+  history: (id: string, articleId: string) => request<{ history: HistoryEntry[] }>('GET', `${s(id)}/articles/${encodeURIComponent(articleId)}/agreements`).then((r) => r.history),
+  decide: (id: string, articleId: string, input: { party: string; decision: DecisionKind; reason?: string; fingerprint: string }) =>
+    request<AgreementEntry>('POST', `${s(id)}/articles/${encodeURIComponent(articleId)}/agreements`, input),
+  setPhase: (id: string, phase: Phase) => request<{ phase: Phase }>('PUT', `${s(id)}/phase`, { phase }),
+  adopt: (id: string, decisionDate: string, decisionReference: string) => request<{ number: number; label: string }>('POST', `${s(id)}/adoption`, { decisionDate, decisionReference }),
+  startRevision: (id: string) => request<{ phase: Phase }>('POST', `${s(id)}/revisions`),
+  setEvaluationDate: (id: string, evaluationDate: string | null) => request<{ evaluationDate: string | null }>('PATCH', `${s(id)}/settings`, { evaluationDate }),
+  versions: (id: string) => request<{ versions: VersionSummary[] }>('GET', `${s(id)}/versions`).then((r) => r.versions),
+  addVersion: (id: string, label: string) => request<VersionSummary>('POST', `${s(id)}/versions`, { label }),
+  compare: (id: string, from: number | 'current', to: number | 'current') => request<{ articles: ArticleComparison[] }>('GET', `${s(id)}/compare?from=${from}&to=${to}`).then((r) => r.articles),
 
   previewInvitation: (token: string) => request<InvitationPreview>('GET', `/api/invitations/${encodeURIComponent(token)}`),
   acceptInvitation: (token: string, input: { name?: string; password?: string }) =>

@@ -6,6 +6,9 @@ import { useTranslation } from 'react-i18next'
 import { Button, Heading3 } from '@utrecht/component-library-react/dist/css-module'
 import { articleFragment, renameArticle, type OutlineArticle, type StatuteMeta } from '../../model/statuteDoc.js'
 import { ArticleSource } from '../templates/ArticleSource.js'
+import { AgreementBar } from '../agreements/AgreementBar.js'
+import { fingerprintNow } from '../agreements/useAgreements.js'
+import { readRichText, richTextToPlain } from '../../model/richText.js'
 import type { StatuteConnection } from '../collaboration/statuteConnection.js'
 import type { Person } from '../identity/identity.js'
 import { RichTextEditor } from './RichTextEditor.js'
@@ -73,6 +76,7 @@ export function ArticleEditor({ connection, article, person, editable, statuteId
           onEscape={leave}
         />
       )}
+      <AgreementBar articleId={article.id} currentFingerprint={() => fingerprintNow(connection, article.id)} currentText={() => `${article.title}\n${richTextToPlain(readRichText(articleFragment(connection.doc, article.id, 'body')))}`} />
       <div className="article-actions">
         <Button appearance="subtle-button" aria-expanded={showToelichting} onClick={() => setShowToelichting((v) => !v)}>
           {showToelichting ? t('editor.hideToelichting') : t('editor.showToelichting')}

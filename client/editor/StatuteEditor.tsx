@@ -29,14 +29,16 @@ import { Outline } from '../outline/Outline.js'
 import { ArticleEditor } from './ArticleEditor.js'
 import { LazyMount } from '../components/LazyMount.js'
 import { ClauseLibrary } from '../templates/ClauseLibrary.js'
+import { AgreementContext } from '../agreements/AgreementContext.js'
+import { useAgreementOverview, useLiveFingerprints, useLiveStates } from '../agreements/useAgreements.js'
 
 export function StatuteEditor({ statuteId, articleId }: { statuteId: string; articleId?: string }) {
   const person = usePerson()
   return <ConnectedEditor key={statuteId} statuteId={statuteId} articleId={articleId} person={person} />
 }
 
-/** The caller's role in the statute, re-read whenever the server says it changed. */
-function useMe(statuteId: string, accessVersion: number): Me | null {
+/** The caller's role in the statute, re-read whenever `key` (rights version, phase) changes. */
+function useMe(statuteId: string, key: string): Me | null {
   const [me, setMe] = useState<Me | null>(null)
   useEffect(() => {
     let current = true
@@ -47,7 +49,7 @@ function useMe(statuteId: string, accessVersion: number): Me | null {
     return () => {
       current = false
     }
-  }, [statuteId, accessVersion])
+  }, [statuteId, key])
   return me
 }
 
@@ -66,7 +68,12 @@ function ConnectedEditor({ statuteId, articleId, person }: { statuteId: string; 
   const state = useConnectionState(connection)
   const { outline, meta } = useOutline(connection)
   const people = usePresence(connection)
-  const me = useMe(statuteId, state.accessVersion)
+  const { overview, reload } = useAgreementOverview(statuteId)
+  // Rights and the phase (frozen text) come from the server; re-read when either changes.
+  const me = useMe(statuteId, `${state.accessVersion}:${overview?.phase ?? ''}`)
+  const fingerprints = useLiveFingerprints(connection, state.ready)
+  const states = useLiveStates(overview, fingerprints)
+  const agreementContext = { statuteId, overview, states, fingerprints, me, reload }
   const { refresh } = useSession()
   // The server enforces this too: a reader's changes are dropped whatever the client does.
   const editable = state.status !== 'refused' && me?.canEdit === true
@@ -117,6 +124,7 @@ function ConnectedEditor({ statuteId, articleId, person }: { statuteId: string; 
   }
 
   return (
+    <AgreementContext.Provider value={agreementContext}>
     <main id="main" className="page page--editor" tabIndex={-1}>
       <div className="editor-top">
         <div className="statute-meta">
@@ -150,6 +158,10 @@ function ConnectedEditor({ statuteId, articleId, person }: { statuteId: string; 
           <RouterLink href={`/statuten/${statuteId}/leden`} className="utrecht-link">
             {t('members.manage')}
           </RouterLink>
+          <RouterLink href={`/statuten/${statuteId}/instemming`} className="utrecht-link">
+            {t('agreements.overviewLink')}
+          </RouterLink>
+          {overview && <span className="phase-badge" data-testid="phase">{t(`phases.${overview.phase}`)}</span>}
           {editable && (
             <Button appearance="secondary-action-button" aria-expanded={libraryOpen} onClick={() => setLibraryOpen((open) => !open)}>
               {libraryOpen ? t('library.close') : t('library.open')}
@@ -189,6 +201,7 @@ function ConnectedEditor({ statuteId, articleId, person }: { statuteId: string; 
         </div>
       )}
     </main>
+    </AgreementContext.Provider>
   )
 }
 

@@ -6,12 +6,12 @@ import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link as RouterLink } from 'wouter'
 import { Alert, Heading1, Paragraph } from '@utrecht/component-library-react/dist/css-module'
-import { api, type StatuteSummary } from '../api/api.js'
+import { api } from '../api/api.js'
 import { errorMessage } from '../components/errorMessage.js'
 
 export function StatuteList() {
   const { t, i18n } = useTranslation()
-  const [statutes, setStatutes] = useState<Array<StatuteSummary & { role: string }> | null>(null)
+  const [statutes, setStatutes] = useState<Awaited<ReturnType<typeof api.listStatutes>> | null>(null)
   const [loadError, setLoadError] = useState<string | null>(null)
 
   useEffect(() => {
@@ -38,7 +38,8 @@ export function StatuteList() {
               </RouterLink>
               <span className="statute-list-meta">
                 {statute.organisation && <span>{statute.organisation} · </span>}
-                {t('list.updated', { date: date.format(new Date(statute.updatedAt)) })} · {t(`roles.${statute.role}`)}
+                {t('list.updated', { date: date.format(new Date(statute.updatedAt)) })} · {t(`roles.${statute.role}`)} · {t(`phases.${statute.phase}`)}
+                {statute.evaluationDue && <strong className="evaluation-due"> · {t('agreements.evaluationDue')}</strong>}
               </span>
             </li>
           ))}

@@ -31,6 +31,8 @@ export interface RoomOptions {
   readonly compactAfterUpdates: number
   /** Called when the last connection leaves. */
   readonly onIdle: (room: Room) => void
+  /** Called about a second after the text changed (debounced), e.g. to refresh agreement states. */
+  readonly onTextChanged?: (room: Room) => void
   readonly logger: RoomLogger
 }
 
@@ -331,6 +333,7 @@ export class Room {
   }
 
   private async writeSummary(): Promise<void> {
+    this.options.onTextChanged?.(this)
     const meta = readMeta(this.doc)
     try {
       await this.store.updateStatuteSummary(this.id, { title: meta.title, organisation: meta.organisation, updatedAt: new Date().toISOString() })

@@ -14,6 +14,7 @@ export interface RoomRegistryOptions {
   readonly logger: RoomLogger
   /** Whether a statute's text is frozen (its phase), asked when it is loaded. */
   readonly isFrozen?: (id: string) => Promise<boolean>
+  readonly onTextChanged?: (id: string) => void
 }
 
 export class RoomRegistry {
@@ -77,6 +78,7 @@ export class RoomRegistry {
       compactAfterUpdates: this.options.compactAfterUpdates,
       logger: this.options.logger,
       onIdle: (idle) => this.touch(idle),
+      onTextChanged: (changed) => this.options.onTextChanged?.(changed.id),
     })
     if (await this.options.isFrozen?.(id)) room.setFrozen(true)
     this.rooms.set(id, room)
