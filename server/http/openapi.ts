@@ -52,6 +52,60 @@ const statuteSnapshot = {
   },
 }
 
+type Route = [method: string, path: string, summary: string, who: string]
+
+/** Every other route, with who may call it; request bodies are validated with the zod schemas in schemas.ts and agreementRoutes.ts. */
+const ROUTES: readonly Route[] = [
+  ['get', '/api/setup', 'Whether the installation still needs its first administrator', 'anyone'],
+  ['post', '/api/setup', 'Create the first administrator { name, email, password }', 'anyone, once'],
+  ['get', '/api/session', 'Who is signed in', 'signed in'],
+  ['post', '/api/session', 'Sign in { email, password }; sets the session cookie', 'anyone'],
+  ['delete', '/api/session', 'Sign out', 'signed in'],
+  ['post', '/api/account/password', 'Change password { currentPassword, newPassword }', 'signed in'],
+  ['get', '/api/account/tokens', 'Personal API tokens (without secrets)', 'signed in'],
+  ['post', '/api/account/tokens', 'Create a token { name }; the secret is returned once', 'signed in'],
+  ['delete', '/api/account/tokens/{tokenId}', 'Revoke a token', 'owner'],
+  ['get', '/api/audit', 'The whole audit log', 'administrator'],
+  ['get', '/api/templates', 'Model clauses: themes, parameters, articles, variants', 'signed in'],
+  ['get', '/api/statutes/{id}/members', 'Members with role and party', 'member'],
+  ['patch', '/api/statutes/{id}/members/{userId}', 'Change { role?, partyId?, canAgree? }', 'beheerder'],
+  ['delete', '/api/statutes/{id}/members/{userId}', 'Remove a member (not the last beheerder)', 'beheerder'],
+  ['get', '/api/statutes/{id}/parties', 'Parties (with sub-parties and their rule)', 'member'],
+  ['post', '/api/statutes/{id}/parties', 'Add a party { name, parentId? }', 'beheerder'],
+  ['put', '/api/statutes/{id}/parties/{partyId}/rule', 'How sub-parties agree { rule: all|quorum, quorum? }', 'beheerder'],
+  ['get', '/api/statutes/{id}/invitations', 'Invitations', 'beheerder'],
+  ['post', '/api/statutes/{id}/invitations', 'Invite { email, role, partyId, canAgree } → one-time link', 'beheerder'],
+  ['delete', '/api/statutes/{id}/invitations/{invitationId}', 'Revoke an invitation', 'beheerder'],
+  ['get', '/api/statutes/{id}/audit', "The statute's audit log", 'beheerder'],
+  ['get', '/api/invitations/{token}', 'What an invitation is for', 'link holder'],
+  ['post', '/api/invitations/{token}/accept', 'Accept { name, password } (new account) or as the invited person', 'link holder'],
+  ['get', '/api/statutes/{id}/agreements', 'Parties, articles with fingerprints and each party state', 'member'],
+  ['get', '/api/statutes/{id}/articles/{articleId}/agreements', 'Full history of an article (append-only records)', 'member'],
+  ['post', '/api/statutes/{id}/articles/{articleId}/agreements', 'Record { party, decision: akkoord|niet-akkoord|ingetrokken, reason?, fingerprint } → 201; 403 not entitled; 409 stale fingerprint', 'member entitled for the party'],
+  ['put', '/api/statutes/{id}/phase', 'Set { phase: concept|in-bespreking|ter-vaststelling }', 'beheerder'],
+  ['post', '/api/statutes/{id}/adoption', 'Adopt { decisionDate, decisionReference } when every party agrees to every article', 'beheerder'],
+  ['post', '/api/statutes/{id}/revisions', 'Start a new concept revision of an adopted statute', 'beheerder'],
+  ['patch', '/api/statutes/{id}/settings', 'Set { evaluationDate }', 'beheerder'],
+  ['get', '/api/statutes/{id}/versions', 'Versions (named and adopted)', 'member'],
+  ['post', '/api/statutes/{id}/versions', 'Save a named version { label }', 'beheerder'],
+  ['get', '/api/statutes/{id}/versions/{number}', 'One version as JSON', 'member'],
+  ['get', '/api/statutes/{id}/compare', 'Compare ?from=<n|current>&to=<n|current> per article', 'member'],
+  ['get', '/api/statutes/{id}/events', 'Server-Sent Events: agreements, phase, versions', 'member'],
+]
+
+function simplePaths(): Record<string, Record<string, object>> {
+  const paths: Record<string, Record<string, object>> = {}
+  for (const [method, path, summary, who] of ROUTES) {
+    paths[path] ??= {}
+    paths[path]![method] = {
+      summary,
+      description: `Who: ${who}.`,
+      responses: { '2XX': { description: 'Success' }, '4XX': error('Refused: 400 invalid, 401 not signed in, 403 not allowed, 404 not found or not a member, 409 conflict') },
+    }
+  }
+  return paths
+}
+
 export function openApiDocument(): object {
   return {
     openapi: '3.1.0',
@@ -81,6 +135,7 @@ export function openApiDocument(): object {
           },
         },
       },
+      ...simplePaths(),
       '/api/statutes/{id}': {
         get: {
           summary: 'The statute as JSON',
