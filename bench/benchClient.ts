@@ -18,13 +18,17 @@ export interface BenchClient {
 // "possible EventEmitter memory leak" warning, which is noise here, not a leak.
 process.setMaxListeners(0)
 
-/** Opens a client for `statuteId`; it starts connecting at once. */
-export function connectClient(wsUrl: string, statuteId: string, name: string): BenchClient {
+/**
+ * Opens a client for `statuteId`, authenticated with an API token (`?token=`, as the server
+ * accepts it on websockets); it starts connecting at once. Like before authentication existed, it
+ * announces no presence: the measured traffic is the document's.
+ */
+export function connectClient(server: { readonly wsUrl: string; readonly token: string }, statuteId: string): BenchClient {
   const doc = new Y.Doc()
-  const provider = new WebsocketProvider(wsUrl, statuteId, doc, {
+  const provider = new WebsocketProvider(server.wsUrl, statuteId, doc, {
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
     disableBc: true,
-    params: { name },
+    params: { token: server.token },
     maxBackoffTime: 500,
   })
   return {

@@ -4,6 +4,11 @@
  *
  * The child is `node --import tsx server/main.ts` started directly (not through npx), so the pid
  * we hold is the server's own and /proc/<pid> describes the server, not a wrapper.
+ *
+ * Every route and websocket needs credentials: the child creates its administrator from
+ * SAMENSPEL_ADMIN_EMAIL / SAMENSPEL_ADMIN_PASSWORD (only while no account exists, so a restart on
+ * the same data keeps it); after each start we sign in once and create a personal API token, which
+ * the benchmark then uses as `Authorization: Bearer` on HTTP and `?token=` on websockets.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
@@ -18,6 +23,10 @@ export interface ServerProcess {
   readonly url: string
   /** Base URL for y-websocket; the provider appends `/<statute id>`. */
   readonly wsUrl: string
+  /** The benchmark administrator's API token for this run (Bearer on HTTP, ?token= on websockets). */
+  readonly token: string
+  /** From spawning the child until /healthz answered (ms); signing in for the token comes after. */
+  readonly healthyAfterMs: number
   readonly dataDir: string
   /** Resident memory now and at its peak (VmHWM), in KB, from /proc. */
   memory(): { rssKb: number; hwmKb: number }
@@ -48,20 +57,28 @@ export function freePort(): Promise<number> {
   })
 }
 
+/** The benchmark's administrator, created by the server child from its environment. */
+const BENCH_ADMIN = { email: 'bench@samenspel.test', password: 'benchmark-wachtwoord-2024' } as const
+
 /** One HTTP request to the server with a JSON body; no keep-alive, so no socket lingers. */
-export function requestJson<T>(url: string, method: string, body?: unknown): Promise<{ status: number; body: T }> {
+export function requestJson<T>(
+  url: string,
+  method: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: T; setCookies: string[] }> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body)
     const req = http.request(
       url,
-      { method, agent: false, timeout: 10_000, headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {} },
+      { method, agent: false, timeout: 10_000, headers: { ...headers, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) } },
       (res) => {
         const chunks: Buffer[] = []
         res.on('data', (c: Buffer) => chunks.push(c))
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8')
           try {
-            resolve({ status: res.statusCode ?? 0, body: (text ? JSON.parse(text) : undefined) as T })
+            resolve({ status: res.statusCode ?? 0, body: (text ? JSON.parse(text) : undefined) as T, setCookies: res.headers['set-cookie'] ?? [] })
           } catch (error) {
             reject(error instanceof Error ? error : new Error(String(error)))
           }
@@ -92,9 +109,19 @@ function readCpuMs(pid: number): number {
 /** Starts the server on a free port with `dataDir` and waits until /healthz answers. */
 export async function startServerProcess(dataDir: string, extraEnv: Record<string, string> = {}): Promise<ServerProcess> {
   const port = await freePort()
+  const spawnedAt = performance.now()
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: process.cwd(),
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...extraEnv },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      SAMENSPEL_ADMIN_EMAIL: BENCH_ADMIN.email,
+      SAMENSPEL_ADMIN_PASSWORD: BENCH_ADMIN.password,
+      ...extraEnv,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   live.add(child)
@@ -130,11 +157,21 @@ export async function startServerProcess(dataDir: string, extraEnv: Record<strin
     child.kill('SIGKILL')
     throw new Error(`server did not become healthy (${earlyExit ? 'it exited' : 'timeout'})`)
   }
+  const healthyAfterMs = Math.round(performance.now() - spawnedAt)
+  let token: string
+  try {
+    token = await createApiToken(url)
+  } catch (error) {
+    child.kill('SIGKILL')
+    throw error
+  }
 
   return {
     pid,
     url,
     wsUrl: `ws://127.0.0.1:${port}/collab`,
+    token,
+    healthyAfterMs,
     dataDir,
     memory: () => readStatus(pid),
     cpuMs: () => readCpuMs(pid),
@@ -153,9 +190,22 @@ export async function startServerProcess(dataDir: string, extraEnv: Record<strin
   }
 }
 
+/**
+ * Signs in as the benchmark administrator (the session cookie, with our Origin as a browser page
+ * would send it) and creates an API token with that session.
+ */
+async function createApiToken(url: string): Promise<string> {
+  const signIn = await requestJson<unknown>(`${url}/api/session`, 'POST', BENCH_ADMIN, { origin: url })
+  const cookie = signIn.setCookies.map((line) => line.split(';')[0]!).find((pair) => pair.startsWith('samenspel_session='))
+  if (signIn.status !== 201 || !cookie) throw new Error(`POST /api/session answered ${signIn.status}: ${JSON.stringify(signIn.body)}`)
+  const created = await requestJson<{ token: string }>(`${url}/api/account/tokens`, 'POST', { name: 'benchmark' }, { cookie, origin: url })
+  if (created.status !== 201 || !created.body?.token) throw new Error(`POST /api/account/tokens answered ${created.status}: ${JSON.stringify(created.body)}`)
+  return created.body.token
+}
+
 /** Creates a statute through the JSON API and returns its id. */
 export async function createStatute(server: ServerProcess, title: string, organisation: string): Promise<string> {
-  const { status, body } = await requestJson<{ id: string }>(`${server.url}/api/statutes`, 'POST', { title, organisation })
+  const { status, body } = await requestJson<{ id: string }>(`${server.url}/api/statutes`, 'POST', { title, organisation }, { authorization: `Bearer ${server.token}` })
   if (status !== 201) throw new Error(`POST /api/statutes answered ${status}: ${JSON.stringify(body)}`)
   return body.id
 }

@@ -27,7 +27,7 @@ export async function connectTypists(server: ServerProcess, statutes: number, pe
   const groups: BenchClient[][] = []
   for (let s = 0; s < statutes; s++) {
     const id = await createStatute(server, `Statuut ${s + 1}`, `Gemeente Bankstad ${s + 1}`)
-    const group = Array.from({ length: perStatute }, (_, c) => connectClient(server.wsUrl, id, `Lid ${s + 1}.${c + 1}`))
+    const group = Array.from({ length: perStatute }, () => connectClient(server, id))
     opened.push(...group)
     groups.push(group)
   }
