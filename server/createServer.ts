@@ -86,6 +86,11 @@ export async function startServer(config: Config, options: { store?: Storage } =
   const collaboration = createCollaborationServer(rooms, { maxMessageBytes: config.maxMessageBytes, logger, heartbeatMs: config.heartbeatMs, auth, access, allowedOrigins })
   // Someone's access changed: their open connections end and reconnect with the new rights.
   access.onMembershipChanged((statuteId, userId) => rooms.openRooms.get(statuteId)?.disconnectUser(userId))
+  // Signed out, new password, revoked token: the person's connections reconnect and authenticate
+  // again, so a revoked credential stops working on open sockets too.
+  auth.onCredentialsChanged((userId) => {
+    for (const room of rooms.openRooms.values()) room.disconnectUser(userId)
+  })
   app.server.on('upgrade', collaboration.handleUpgrade)
 
   await app.listen({ port: config.port, host: config.host })

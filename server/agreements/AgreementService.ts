@@ -81,7 +81,8 @@ export class AgreementService {
     const parties = await this.parties(statuteId)
     if (!parties.some((p) => p.id === input.party)) throw badRequest('Deze partij bestaat niet in dit statuut.')
     if (!decidesItself(parties, input.party)) throw badRequest('Deze partij stemt in via haar onderdelen (bijvoorbeeld de fracties).')
-    if (membership.partyId !== input.party || !membership.canAgree) throw forbidden('U mag niet namens deze partij instemmen.')
+    // Readers only read, even if the right to agree was ticked for them.
+    if (membership.partyId !== input.party || !membership.canAgree || membership.role === 'lezer') throw forbidden('U mag niet namens deze partij instemmen.')
     if (input.decision === 'niet-akkoord' && !input.reason?.trim()) throw badRequest('Geef een reden als u niet akkoord gaat.')
     const { articles, release } = await this.currentArticles(statuteId)
     try {

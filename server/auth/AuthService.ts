@@ -48,6 +48,17 @@ export function checkPassword(password: string): void {
 }
 
 export class AuthService {
+  private readonly credentialListeners = new Set<(userId: string) => void>()
+
+  /** Told when someone signs out, changes the password or revokes a token, so open connections re-authenticate. */
+  onCredentialsChanged(listener: (userId: string) => void): void {
+    this.credentialListeners.add(listener)
+  }
+
+  private credentialsChanged(userId: string): void {
+    for (const listener of this.credentialListeners) listener(userId)
+  }
+
   private setupQueue: Promise<unknown> = Promise.resolve()
 
   constructor(
@@ -131,6 +142,7 @@ export class AuthService {
   async signOut(principal: Principal, ip: string | null): Promise<void> {
     if (principal.sessionIdHash) await this.accounts.deleteSession(principal.sessionIdHash)
     await this.audit.record({ id: principal.user.id, label: principal.user.email, ip }, 'signout', null)
+    this.credentialsChanged(principal.user.id)
   }
 
   /** Resolves credentials to a person; undefined when absent, expired, revoked or unknown. */
@@ -179,6 +191,7 @@ export class AuthService {
     // Other sessions end: whoever knew the old password is signed out.
     await this.accounts.deleteSessionsOf(principal.user.id, principal.sessionIdHash)
     await this.audit.record({ id: principal.user.id, label: principal.user.email, ip }, 'password.changed', null)
+    this.credentialsChanged(principal.user.id)
   }
 
   async createApiToken(principal: Principal, name: string, ip: string | null): Promise<{ id: string; name: string; token: string; createdAt: string }> {
@@ -195,7 +208,10 @@ export class AuthService {
 
   async revokeApiToken(principal: Principal, tokenId: string, ip: string | null): Promise<boolean> {
     const revoked = await this.accounts.revokeApiToken(principal.user.id, tokenId, new Date().toISOString())
-    if (revoked) await this.audit.record({ id: principal.user.id, label: principal.user.email, ip }, 'token.revoked', null, { tokenId })
+    if (revoked) {
+      await this.audit.record({ id: principal.user.id, label: principal.user.email, ip }, 'token.revoked', null, { tokenId })
+      this.credentialsChanged(principal.user.id)
+    }
     return revoked
   }
 
