@@ -38,7 +38,7 @@ function marksKey(node: RichTextNode): string {
 
 function canonicalNode(node: RichTextNode): Json {
   const result: { [key: string]: Json } = { type: node.type }
-  if (node.attrs && Object.keys(node.attrs).length > 0) result.attrs = node.attrs as Json
+  if (node.attrs && Object.values(node.attrs).some((v) => v !== null && v !== undefined)) result.attrs = node.attrs as Json
   if (node.type === 'text') {
     result.text = (node.text ?? '').normalize('NFC')
     if (node.marks && node.marks.length > 0) result.marks = JSON.parse(marksKey(node)) as Json

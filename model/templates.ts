@@ -34,6 +34,8 @@ export interface TemplateArticle {
   readonly id: string
   readonly title: string
   readonly default: boolean
+  /** Only for these body types; absent means all. */
+  readonly bodyTypes?: readonly BodyType[]
   /** Either body + toelichting, or two or more variants (the first is the default). */
   readonly body?: string
   readonly toelichting?: string
@@ -233,12 +235,17 @@ export interface TemplateChoice {
   readonly parameters: Readonly<Record<string, string | number>>
 }
 
-/** Every theme with its preselected articles in their first variant, and default parameters. */
-export function defaultChoice(themes: readonly TemplateTheme[]): TemplateChoice {
+/** Whether a clause exists for a body type. */
+export function availableFor(article: TemplateArticle, bodyType: BodyType): boolean {
+  return !article.bodyTypes || article.bodyTypes.includes(bodyType)
+}
+
+/** Every theme with its preselected articles (for the body type) in their first variant, and default parameters. */
+export function defaultChoice(themes: readonly TemplateTheme[], bodyType?: BodyType): TemplateChoice {
   return {
     themes: themes.map((theme) => ({
       id: theme.id,
-      articles: theme.articles.filter((a) => a.default).map((a) => (a.variants?.[0] ? { id: a.id, variant: a.variants[0].id } : { id: a.id })),
+      articles: theme.articles.filter((a) => a.default && (!bodyType || availableFor(a, bodyType))).map((a) => (a.variants?.[0] ? { id: a.id, variant: a.variants[0].id } : { id: a.id })),
     })),
     parameters: Object.fromEntries(themes.flatMap((t) => t.parameters.map((p) => [p.id, p.default]))),
   }

@@ -6,7 +6,7 @@ import { useId, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Button, Heading2, Paragraph } from '@utrecht/component-library-react/dist/css-module'
 import { addArticle, readTemplateParameters, type Outline, type StatuteMeta } from '../../model/statuteDoc.js'
-import { renderClause, renderTemplateText, articleText, type TemplateArticle, type TemplateTheme } from '../../model/templates.js'
+import { availableFor, renderClause, renderTemplateText, articleText, type TemplateArticle, type TemplateTheme } from '../../model/templates.js'
 import type { StatuteConnection } from '../collaboration/statuteConnection.js'
 import { useTemplates } from './useTemplates.js'
 import { RichTextView } from './RichTextView.js'
@@ -35,13 +35,14 @@ export function ClauseLibrary({ connection, outline, meta, onInserted }: ClauseL
     return (themes ?? []).flatMap((theme) =>
       theme.articles
         .filter((article) => {
+          if (!availableFor(article, meta.bodyType)) return false
           if (words.length === 0) return true
           const haystack = [theme.title, article.title, articleText(article).body, ...(article.variants ?? []).map((v) => v.body)].join(' ').toLowerCase()
           return words.every((w) => haystack.includes(w))
         })
         .map((article) => ({ theme, article })),
     )
-  }, [themes, query])
+  }, [themes, query, meta.bodyType])
 
   const targetChapter = outline.chapters.find((c) => c.id === chapterId) ?? outline.chapters.find((c) => c.title === selected?.theme.title) ?? outline.chapters.at(-1)
 

@@ -8,7 +8,7 @@ import { useTranslation } from 'react-i18next'
 import { useLocation } from 'wouter'
 import { Alert, Button, Heading1, Heading2, Heading3, Paragraph } from '@utrecht/component-library-react/dist/css-module'
 import { BODY_TYPES, type BodyType } from '../../model/statuteDoc.js'
-import { defaultChoice, renderClause, renderTemplateText, type TemplateChoice, type TemplateTheme } from '../../model/templates.js'
+import { availableFor, defaultChoice, renderClause, renderTemplateText, type TemplateChoice, type TemplateTheme } from '../../model/templates.js'
 import { api } from '../api/api.js'
 import { TextField } from '../components/TextField.js'
 import { errorMessage } from '../components/errorMessage.js'
@@ -55,10 +55,11 @@ export function NewStatuteWizard() {
 
   useEffect(() => {
     if (!themes) return
-    const initial = defaultChoice(themes)
+    const initial = defaultChoice(themes, bodyType)
     setSelection(selectionFrom(initial))
     setParameters({ ...initial.parameters })
-  }, [themes])
+    // The preselection follows the body type: some clauses exist only for some of them.
+  }, [themes, bodyType])
   useEffect(() => {
     document.title = `${t('wizard.title')} – Samenspel`
   }, [t])
@@ -192,8 +193,9 @@ interface ThemeChooserProps {
 
 function ThemeChooser({ theme, context, selected, onChange }: ThemeChooserProps) {
   const { t } = useTranslation()
-  const all = theme.articles.every((a) => a.id in selected)
-  const toggleAll = (): void => onChange(all ? {} : Object.fromEntries(theme.articles.map((a) => [a.id, selected[a.id] ?? a.variants?.[0]?.id ?? ''])))
+  const available = theme.articles.filter((a) => availableFor(a, context.bodyType))
+  const all = available.every((a) => a.id in selected)
+  const toggleAll = (): void => onChange(all ? {} : Object.fromEntries(available.map((a) => [a.id, selected[a.id] ?? a.variants?.[0]?.id ?? ''])))
   return (
     <fieldset className="wizard-theme">
       <legend>
@@ -205,7 +207,7 @@ function ThemeChooser({ theme, context, selected, onChange }: ThemeChooserProps)
         {t('wizard.allOfTheme', { theme: theme.title })}
       </label>
       <ul className="wizard-articles">
-        {theme.articles.map((article) => {
+        {theme.articles.filter((article) => availableFor(article, context.bodyType)).map((article) => {
           const checked = article.id in selected
           const title = renderTemplateText(article.title, theme, context)
           return (

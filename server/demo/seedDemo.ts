@@ -44,7 +44,7 @@ export async function seedDemo(server: SamenspelServer): Promise<string> {
   if (existing) return existing.id
 
   const statute = await server.statutes.create(
-    { title: DEMO_TITLE, organisation: 'Gemeente Demodorp', bodyType: 'gemeente', templates: defaultChoice(server.templates.themes) },
+    { title: DEMO_TITLE, organisation: 'Gemeente Demodorp', bodyType: 'gemeente', templates: defaultChoice(server.templates.themes, 'gemeente') },
     (statuteId) => server.access.initialAccess(statuteId, griffier),
   )
   const now = new Date().toISOString()

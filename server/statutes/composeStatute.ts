@@ -5,7 +5,7 @@
  */
 import * as Y from 'yjs'
 import { addArticle, addChapter, initStatute, type BodyType } from '../../model/statuteDoc.js'
-import { renderClause, renderTemplateText, type TemplateChoice, type TemplateTheme } from '../../model/templates.js'
+import { availableFor, renderClause, renderTemplateText, type TemplateChoice, type TemplateTheme } from '../../model/templates.js'
 import { richTextFromParagraphs } from '../../model/richText.js'
 import { badRequest } from '../errors.js'
 
@@ -17,7 +17,7 @@ export interface StatuteInput {
 }
 
 /** Checks every chosen theme, article, variant and parameter against the library; 400 otherwise. */
-function resolveChoice(choice: TemplateChoice, library: readonly TemplateTheme[]) {
+function resolveChoice(choice: TemplateChoice, library: readonly TemplateTheme[], bodyType: BodyType) {
   const declared = new Map<string, { type: 'number' | 'text' }>()
   const chosenThemes = new Set<string>()
   const resolved = choice.themes.map((chosen) => {
@@ -31,6 +31,7 @@ function resolveChoice(choice: TemplateChoice, library: readonly TemplateTheme[]
     const articles = chosen.articles.map((a) => {
       const article = theme.articles.find((x) => x.id === a.id)
       if (!article) throw badRequest(`Onbekend artikel "${a.id}" in thema "${theme.id}".`)
+      if (!availableFor(article, bodyType)) throw badRequest(`Artikel "${a.id}" bestaat niet voor een ${bodyType}.`)
       if (chosenArticles.has(article.id)) throw badRequest(`Artikel "${a.id}" in thema "${theme.id}" is twee keer gekozen.`)
       chosenArticles.add(article.id)
       if (a.variant && !article.variants?.some((v) => v.id === a.variant)) throw badRequest(`Onbekende variant "${a.variant}" van artikel "${a.id}".`)
@@ -51,7 +52,7 @@ function resolveChoice(choice: TemplateChoice, library: readonly TemplateTheme[]
 /** The initial document state of a new statute, as one Yjs update. */
 export function composeStatute(input: StatuteInput, library: readonly TemplateTheme[]): Uint8Array {
   const doc = new Y.Doc()
-  const chosen = input.templates ? resolveChoice(input.templates, library) : []
+  const chosen = input.templates ? resolveChoice(input.templates, library, input.bodyType) : []
   const parameters = input.templates?.parameters ?? {}
   initStatute(doc, input, parameters)
   const context = { bodyType: input.bodyType, name: input.organisation, parameters }

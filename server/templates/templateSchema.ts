@@ -2,6 +2,7 @@
  * The schema of a template file (one theme), as people write it in YAML.
  */
 import { z } from 'zod'
+import { BODY_TYPES } from '../../model/statuteDoc.js'
 
 const id = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'gebruik kleine letters, cijfers en streepjes (bijvoorbeeld "technische-vragen")')
 const text = z.string().trim().min(1, 'mag niet leeg zijn')
@@ -19,6 +20,8 @@ export const articleSchema = z
     id,
     title: text,
     default: z.boolean().default(true),
+    /** Only for these body types (e.g. a right that exists in the Gemeentewet but not in the Waterschapswet). */
+    bodyTypes: z.array(z.enum(BODY_TYPES)).min(1, 'noem minstens één soort overheid').optional(),
     body: text.optional(),
     toelichting: text.optional(),
     variants: z.array(variantSchema).min(2, 'geef minstens twee varianten, of gebruik body en toelichting').optional(),

@@ -220,12 +220,23 @@ describe('composing a statute from chosen model clauses', () => {
     })
   })
 
+  it('leaves out clauses that do not exist for a body type (no enquêterecht for a waterschap)', async () => {
+    const enquete = { id: 'controle-en-verantwoording', articles: [{ id: 'enqueterecht' }] }
+    expect(defaultChoice(themes, 'waterschap').themes.flatMap((t) => t.articles.map((a) => a.id))).not.toContain('enqueterecht')
+    expect(defaultChoice(themes, 'provincie').themes.flatMap((t) => t.articles.map((a) => a.id))).toContain('enqueterecht')
+    const refused = await api<{ code: string; message: string }>(server, 'POST', '/api/statutes', { title: 'T', organisation: 'Waterschap Vallei en Veluwe', bodyType: 'waterschap', templates: { themes: [enquete], parameters: {} } })
+    expect(refused.status).toBe(400)
+    expect(refused.body.message).toContain('enqueterecht')
+    const accepted = await api(server, 'POST', '/api/statutes', { title: 'T', organisation: 'Gemeente Ermelo', bodyType: 'gemeente', templates: { themes: [enquete], parameters: {} } })
+    expect(accepted.status).toBe(201)
+  })
+
   it.each([
     ['gemeente', 'Gemeente Oss', ['de raad', 'het college', 'De burgemeester', 'de griffier', 'artikel 169 van de Gemeentewet', 'raadsinformatiebrief'], /Provinciale Staten|Gedeputeerde Staten|algemeen bestuur|dagelijks bestuur|dijkgraaf/],
     ['provincie', 'Provincie Utrecht', ['Provinciale Staten stellen', 'Gedeputeerde Staten informeren Provinciale Staten', 'De commissaris van de Koning', 'de statengriffier', 'artikel 167 van de Provinciewet', 'Statenbrief'], /\b[Dd]e raad\b|\b[Hh]et college\b|Gemeentewet|Waterschapswet|algemeen bestuur/],
     ['waterschap', 'Waterschap Aa en Maas', ['het algemeen bestuur', 'Het dagelijks bestuur', 'De dijkgraaf', 'de secretaris-directeur', 'ingezetenen', '(de Waterschapswet)'], /\b[Dd]e raad\b|\b[Hh]et college\b|Staten|Gemeentewet|Provinciewet|\binwoners\b/],
   ] as const)('renders the default choice with the terms of a %s', async (bodyType, organisation, present, absent) => {
-    const choice = defaultChoice(themes)
+    const choice = defaultChoice(themes, bodyType)
     const id = await create(server, { title: `Statuut ${organisation}`, organisation, bodyType, templates: choice })
     const json = await statute(server, id)
     expect(json.bodyType).toBe(bodyType)
