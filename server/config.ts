@@ -42,6 +42,10 @@ const schema = z.object({
   SAMENSPEL_ADMIN_PASSWORD: z.string().min(10).optional(),
   /** Extra template folders (an organisation's own themes), separated by ':'; read after templates/. */
   TEMPLATE_DIRS: z.string().default(''),
+  /** Optional mail server for invitation links, e.g. smtp://user:password@mail.example.nl:587. */
+  SMTP_URL: z.string().url().optional(),
+  /** Sender of those mails. */
+  MAIL_FROM: z.string().min(3).default('Samenspel <samenspel@localhost>'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Directory of the built client (served as static files). */
   CLIENT_DIR: z.string().default(''),
@@ -58,6 +62,8 @@ export interface Config {
   readonly heartbeatMs: number
   readonly sqliteSynchronous: 'FULL' | 'NORMAL'
   readonly logLevel: string
+  readonly smtpUrl: string | undefined
+  readonly mailFrom: string
   /** Template folders in order: the shipped library first, then the organisation's own. */
   readonly templateDirs: readonly string[]
   readonly sessionIdleMinutes: number
@@ -91,6 +97,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     heartbeatMs: e.HEARTBEAT_MS,
     sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
     logLevel: e.LOG_LEVEL,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
     templateDirs: [path.resolve('templates'), ...e.TEMPLATE_DIRS.split(':').filter(Boolean).map((dir) => path.resolve(dir))],
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     sessionMaxHours: e.SESSION_MAX_HOURS,

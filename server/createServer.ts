@@ -13,6 +13,7 @@ import { AccessService } from './access/AccessService.js'
 import { describeProblem, loadTemplateLibrary, type TemplateLibrary } from './templates/TemplateLibrary.js'
 import { AgreementService, FROZEN_PHASES } from './agreements/AgreementService.js'
 import { EventHub } from './agreements/EventHub.js'
+import { createMailer } from './mail/Mailer.js'
 import { RoomRegistry } from './collaboration/RoomRegistry.js'
 import { createCollaborationServer } from './collaboration/upgrade.js'
 import { StatuteService } from './statutes/StatuteService.js'
@@ -76,6 +77,7 @@ export async function startServer(config: Config, options: { store?: Storage } =
       templates: () => templates.themes,
       agreements,
       events,
+      mailer: createMailer(config.smtpUrl, config.mailFrom),
     },
     { maxBodyBytes: config.maxBodyBytes, clientDir: config.clientDir, logLevel: config.logLevel, trustProxy: config.trustProxy, allowedOrigins },
   )

@@ -97,6 +97,9 @@ export interface Invitation {
   readonly acceptedAt: string | null
   readonly revokedAt: string | null
   readonly link?: string
+  /** Whether the link was also mailed (SMTP configured). */
+  readonly mailed?: boolean
+  readonly mailError?: string
 }
 
 export interface AuditEntry {

@@ -93,6 +93,7 @@ export const en: Catalog = {
     inviteTitle: 'Invite someone',
     inviteIntro: 'You get a link that works once. Pass it on yourself, for example by e-mail.',
     invite: 'Create invitation',
+    mailed: 'The link was also e-mailed to {{email}}.',
     linkCreated: 'The invitation was created. Pass on this link:',
     openInvitations: 'Open invitations',
     expires: 'valid until {{date}}',

@@ -91,6 +91,7 @@ export const nl = {
     inviteTitle: 'Iemand uitnodigen',
     inviteIntro: 'U krijgt een link die één keer werkt. Stuur die zelf door, bijvoorbeeld per e-mail.',
     invite: 'Uitnodiging maken',
+    mailed: 'De link is ook per e-mail verstuurd naar {{email}}.',
     linkCreated: 'De uitnodiging is gemaakt. Stuur deze link door:',
     openInvitations: 'Openstaande uitnodigingen',
     expires: 'geldig tot {{date}}',

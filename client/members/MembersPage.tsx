@@ -170,6 +170,7 @@ function InviteForm({ statuteId, parties, onInvited }: { statuteId: string; part
   const [partyId, setPartyId] = useState(parties[0]?.id ?? '')
   const [canAgree, setCanAgree] = useState(false)
   const [link, setLink] = useState<string | null>(null)
+  const [mailNote, setMailNote] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
   const ids = { role: useId(), party: useId(), agree: useId() }
   const submit = async (event: FormEvent): Promise<void> => {
@@ -178,6 +179,7 @@ function InviteForm({ statuteId, parties, onInvited }: { statuteId: string; part
     try {
       const invitation = await api.invite(statuteId, { email, role, partyId, canAgree })
       setLink(invitation.link ?? null)
+      setMailNote(invitation.mailed ? t('members.mailed', { email: invitation.email }) : (invitation.mailError ?? null))
       setEmail('')
       onInvited()
     } catch (e) {
@@ -229,6 +231,7 @@ function InviteForm({ statuteId, parties, onInvited }: { statuteId: string; part
         {link && (
           <Alert type="ok">
             <Paragraph>{t('members.linkCreated')}</Paragraph>
+            {mailNote && <Paragraph>{mailNote}</Paragraph>}
             <code className="secret" data-testid="invitation-link">
               {link}
             </code>

@@ -7,6 +7,7 @@ import type { AuditLog } from '../../audit/AuditLog.js'
 import type { AgreementService } from '../../agreements/AgreementService.js'
 import type { EventHub } from '../../agreements/EventHub.js'
 import type { Storage } from '../../storage/StatuteStore.js'
+import type { Mailer } from '../../mail/Mailer.js'
 import type { TemplateTheme } from '../../../model/templates.js'
 
 /** What the route modules need; wired once in createServer. */
@@ -19,6 +20,7 @@ export interface RouteDeps {
   readonly agreements: AgreementService
   readonly events: EventHub
   readonly store: Storage
+  readonly mailer: Mailer
   readonly cookies: CookieOptions
   /** The account with this (lowercased) e-mail address, if any. */
   readonly accountsByEmail: (email: string) => Promise<unknown>

@@ -61,9 +61,25 @@ export function memberRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const { id } = parse(statuteParams, request.params)
     await deps.access.require(request.principal, id, canManage)
     const input = parse(invitationBody, request.body)
-    const { invitation, token } = await deps.access.invite(actorOf(requirePrincipal(request), request.ip), id, input)
-    // No mail server needed: the beheerder passes the one-time link on.
-    return reply.status(201).send({ ...invitation, link: invitationLink(deps.publicUrl, request.headers.host, request.protocol, token) })
+    const principal = requirePrincipal(request)
+    const { invitation, token } = await deps.access.invite(actorOf(principal, request.ip), id, input)
+    const link = invitationLink(deps.publicUrl, request.headers.host, request.protocol, token)
+    // No mail server needed: the beheerder always gets the link to pass on. With SMTP_URL set it is
+    // also mailed; a failed mail is reported, the invitation stands.
+    let mailed = false
+    let mailError: string | undefined
+    if (deps.mailer.enabled) {
+      try {
+        const statute = await deps.statutes.get(id)
+        const party = (await deps.access.listParties(id)).find((p) => p.id === input.partyId)
+        await deps.mailer.sendInvitation({ to: invitation.email, link, statuteTitle: statute.title, organisation: statute.organisation, inviterName: principal.user.name, roleLabel: input.role, partyName: party?.name ?? '', expiresAt: invitation.expiresAt })
+        mailed = true
+      } catch (error) {
+        request.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'invitation mail failed')
+        mailError = 'De e-mail kon niet worden verstuurd. Geef de link zelf door.'
+      }
+    }
+    return reply.status(201).send({ ...invitation, link, mailed, ...(mailError ? { mailError } : {}) })
   })
 
   app.delete('/api/statutes/:id/invitations/:invitationId', async (request, reply) => {
