@@ -63,6 +63,8 @@ export interface Party {
   readonly id: string
   readonly name: string
   readonly parentId: string | null
+  readonly rule?: 'all' | 'quorum'
+  readonly quorum?: number | null
 }
 
 /** The caller's own place in a statute. */
@@ -183,7 +185,9 @@ export const api = {
     request<Member>('PATCH', `${s(id)}/members/${encodeURIComponent(userId)}`, patch),
   removeMember: (id: string, userId: string) => request<void>('DELETE', `${s(id)}/members/${encodeURIComponent(userId)}`),
   listParties: (id: string) => request<{ parties: Party[] }>('GET', `${s(id)}/parties`).then((r) => r.parties),
-  createParty: (id: string, name: string) => request<Party>('POST', `${s(id)}/parties`, { name }),
+  createParty: (id: string, name: string, parentId: string | null = null) => request<Party>('POST', `${s(id)}/parties`, { name, parentId }),
+  setPartyRule: (id: string, partyId: string, rule: 'all' | 'quorum', quorum: number | null) =>
+    request<{ rule: string }>('PUT', `${s(id)}/parties/${encodeURIComponent(partyId)}/rule`, { rule, quorum }),
   listInvitations: (id: string) => request<{ invitations: Invitation[] }>('GET', `${s(id)}/invitations`).then((r) => r.invitations),
   invite: (id: string, input: { email: string; role: Role; partyId: string; canAgree: boolean }) => request<Invitation>('POST', `${s(id)}/invitations`, input),
   revokeInvitation: (id: string, invitationId: string) => request<void>('DELETE', `${s(id)}/invitations/${encodeURIComponent(invitationId)}`),

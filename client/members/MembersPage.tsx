@@ -77,7 +77,7 @@ export function MembersPage({ statuteId }: { statuteId: string }) {
             <>
               <InviteForm statuteId={statuteId} parties={data.parties} onInvited={() => void load()} />
               <InvitationList invitations={data.invitations} parties={data.parties} onRevoke={(i) => void run(() => api.revokeInvitation(statuteId, i.id), t('members.invitationRevoked'))} />
-              <PartyForm parties={data.parties} onAdd={(name) => void run(() => api.createParty(statuteId, name), t('members.partyAdded', { name }))} />
+              <PartyForm parties={data.parties} onAdd={(name, parentId) => void run(() => api.createParty(statuteId, name, parentId), t('members.partyAdded', { name }))} onRule={(partyId, rule, quorum) => void run(() => api.setPartyRule(statuteId, partyId, rule, quorum), t('members.saved'))} />
               <AuditList entries={data.audit} />
             </>
           )}
@@ -264,27 +264,73 @@ function InvitationList({ invitations, parties, onRevoke }: { invitations: Invit
   )
 }
 
-function PartyForm({ parties, onAdd }: { parties: Party[]; onAdd: (name: string) => void }) {
+function PartyForm({ parties, onAdd, onRule }: { parties: Party[]; onAdd: (name: string, parentId: string | null) => void; onRule: (partyId: string, rule: 'all' | 'quorum', quorum: number | null) => void }) {
   const { t } = useTranslation()
   const [name, setName] = useState('')
+  const [parentId, setParentId] = useState('')
+  const parentSelect = useId()
+  const topLevel = parties.filter((p) => !p.parentId)
   return (
     <section aria-labelledby="parties-heading">
       <Heading2 id="parties-heading">{t('members.partiesTitle')}</Heading2>
       <Paragraph>{t('members.partiesIntro')}</Paragraph>
-      <ul>
-        {parties.map((p) => (
-          <li key={p.id}>{p.name}</li>
-        ))}
+      <ul className="party-list">
+        {topLevel.map((party) => {
+          const subs = parties.filter((p) => p.parentId === party.id)
+          return (
+            <li key={party.id}>
+              <strong>{party.name}</strong>
+              {subs.length > 0 && (
+                <>
+                  {' '}
+                  <label className="form-check form-check--inline">
+                    {t('members.ruleLabel', { party: party.name })}{' '}
+                    <select
+                      className="utrecht-select utrecht-select--html-select"
+                      value={party.rule === 'quorum' ? String(party.quorum ?? 1) : 'all'}
+                      onChange={(e) => (e.target.value === 'all' ? onRule(party.id, 'all', null) : onRule(party.id, 'quorum', Number(e.target.value)))}
+                    >
+                      <option value="all">{t('members.ruleAll')}</option>
+                      {subs.map((_, i) => (
+                        <option key={i + 1} value={String(i + 1)}>
+                          {t('members.ruleQuorum', { count: i + 1 })}
+                        </option>
+                      ))}
+                    </select>
+                  </label>
+                  <ul>
+                    {subs.map((sub) => (
+                      <li key={sub.id}>{sub.name}</li>
+                    ))}
+                  </ul>
+                </>
+              )}
+            </li>
+          )
+        })}
       </ul>
       <form
         className="form-inline"
         onSubmit={(e) => {
           e.preventDefault()
-          onAdd(name)
+          onAdd(name, parentId || null)
           setName('')
         }}
       >
         <TextField label={t('members.partyName')} value={name} onChange={setName} required maxLength={80} />
+        <div className="form-field">
+          <label htmlFor={parentSelect} className="utrecht-form-label">
+            {t('members.partOf')}
+          </label>
+          <select id={parentSelect} className="utrecht-select utrecht-select--html-select" value={parentId} onChange={(e) => setParentId(e.target.value)}>
+            <option value="">{t('members.noParent')}</option>
+            {topLevel.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </div>
         <Button type="submit" appearance="secondary-action-button">
           {t('members.addParty')}
         </Button>

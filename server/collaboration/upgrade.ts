@@ -143,6 +143,13 @@ export function createCollaborationServer(registry: RoomRegistry, options: Colla
     handleUpgrade,
     close: async () => {
       clearInterval(heartbeat)
+      // Rooms have sent their close frames (1012: reconnect); give the clients a moment to answer so
+      // they see that code rather than a dropped connection, then cut whatever is left.
+      const open = [...wss.clients].filter((client) => client.readyState !== client.CLOSED)
+      await Promise.race([
+        Promise.all(open.map((client) => new Promise<void>((resolve) => client.once('close', () => resolve())))),
+        new Promise<void>((resolve) => setTimeout(resolve, 1000).unref()),
+      ])
       for (const client of wss.clients) client.terminate()
       await new Promise<void>((resolve) => wss.close(() => resolve()))
     },

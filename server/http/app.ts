@@ -48,6 +48,8 @@ export function createHttpApp(deps: RouteDeps, options: HttpOptions): FastifyIns
     bodyLimit: options.maxBodyBytes,
     // Returning errors as JSON is ours to do; no stack traces leave the server.
     return503OnClosing: true,
+    // Event streams (SSE) stay open by design; on shutdown they are ended, not waited for.
+    forceCloseConnections: true,
     trustProxy: options.trustProxy,
     // Errors Fastify raises before routing (an undecodable URL, a too long path parameter) get the
     // same { code, message } shape as all others.

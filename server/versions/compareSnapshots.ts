@@ -31,22 +31,48 @@ interface Flat {
   readonly chapterId: string
   readonly title: string
   readonly text: string
-  /** Position among the articles both versions share. */
-  order: number
 }
 
 function flatten(snapshot: StatuteSnapshot): Flat[] {
   return snapshot.chapters.flatMap((chapter) =>
-    chapter.articles.map((a) => ({ id: a.id, number: a.number, label: a.label, chapter: chapter.title, chapterId: chapter.id, title: a.title, text: a.body.text, order: 0 })),
+    chapter.articles.map((a) => ({ id: a.id, number: a.number, label: a.label, chapter: chapter.title, chapterId: chapter.id, title: a.title, text: a.body.text })),
   )
+}
+
+/**
+ * The shared articles that kept their relative order: a longest subsequence of `after` in the same
+ * order as in `before`. Only the others moved, so moving one article does not make the articles it
+ * passed "moved" too.
+ */
+function keptInOrder(before: readonly string[], after: readonly string[]): Set<string> {
+  const rank = new Map(before.map((id, i) => [id, i]))
+  const ranks = after.map((id) => rank.get(id) ?? -1)
+  const tails: number[] = []
+  const previous: number[] = []
+  ranks.forEach((r, i) => {
+    let lo = 0
+    let hi = tails.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (ranks[tails[mid]!]! < r) lo = mid + 1
+      else hi = mid
+    }
+    previous[i] = lo > 0 ? tails[lo - 1]! : -1
+    tails[lo] = i
+  })
+  const kept = new Set<string>()
+  for (let i = tails.at(-1) ?? -1; i >= 0; i = previous[i]!) kept.add(after[i]!)
+  return kept
 }
 
 export function compareSnapshots(from: StatuteSnapshot, to: StatuteSnapshot): ArticleComparison[] {
   const before = flatten(from)
   const after = flatten(to)
   const common = new Set(before.filter((a) => after.some((b) => b.id === a.id)).map((a) => a.id))
-  before.filter((a) => common.has(a.id)).forEach((a, i) => (a.order = i))
-  after.filter((a) => common.has(a.id)).forEach((a, i) => (a.order = i))
+  const inPlace = keptInOrder(
+    before.filter((a) => common.has(a.id)).map((a) => a.id),
+    after.filter((a) => common.has(a.id)).map((a) => a.id),
+  )
   const describe = (a: Flat) => ({ number: a.number, label: a.label, chapter: a.chapter, title: a.title })
   const result: ArticleComparison[] = []
   for (const a of after) {
@@ -55,7 +81,7 @@ export function compareSnapshots(from: StatuteSnapshot, to: StatuteSnapshot): Ar
       result.push({ id: a.id, change: 'added', to: describe(a) })
       continue
     }
-    const moved = old.order !== a.order || old.chapterId !== a.chapterId
+    const moved = !inPlace.has(a.id) || old.chapterId !== a.chapterId
     const changed = old.title !== a.title || old.text !== a.text
     const change: ArticleChange = moved && changed ? 'moved-and-changed' : moved ? 'moved' : changed ? 'changed' : 'unchanged'
     result.push({
