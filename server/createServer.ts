@@ -14,6 +14,7 @@ import { describeProblem, loadTemplateLibrary, type TemplateLibrary } from './te
 import { AgreementService, FROZEN_PHASES } from './agreements/AgreementService.js'
 import { EventHub } from './agreements/EventHub.js'
 import { createMailer } from './mail/Mailer.js'
+import { CommentService } from './comments/CommentService.js'
 import { RoomRegistry } from './collaboration/RoomRegistry.js'
 import { createCollaborationServer } from './collaboration/upgrade.js'
 import { StatuteService } from './statutes/StatuteService.js'
@@ -78,6 +79,7 @@ export async function startServer(config: Config, options: { store?: Storage } =
       agreements,
       events,
       mailer: createMailer(config.smtpUrl, config.mailFrom),
+      comments: new CommentService(store, access, events),
     },
     { maxBodyBytes: config.maxBodyBytes, clientDir: config.clientDir, logLevel: config.logLevel, trustProxy: config.trustProxy, allowedOrigins },
   )

@@ -3,7 +3,7 @@
  * process for now; with several instances the hub relays through Redis (issue 8).
  */
 export interface StatuteEvent {
-  readonly type: 'agreements' | 'phase' | 'versions'
+  readonly type: 'agreements' | 'phase' | 'versions' | 'comments'
   readonly data?: unknown
 }
 

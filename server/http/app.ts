@@ -18,6 +18,7 @@ import { statuteRoutes } from './routes/statuteRoutes.js'
 import { memberRoutes } from './routes/memberRoutes.js'
 import { invitationRoutes } from './routes/invitationRoutes.js'
 import { agreementRoutes } from './routes/agreementRoutes.js'
+import { commentRoutes } from './routes/commentRoutes.js'
 import { openApiDocument } from './openapi.js'
 
 export interface HttpOptions {
@@ -118,6 +119,7 @@ export function createHttpApp(deps: RouteDeps, options: HttpOptions): FastifyIns
   memberRoutes(app, deps)
   invitationRoutes(app, deps)
   agreementRoutes(app, deps)
+  commentRoutes(app, deps)
 
   const indexFile = path.join(options.clientDir, 'index.html')
   const hasClient = fs.existsSync(indexFile)

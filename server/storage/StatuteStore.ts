@@ -9,6 +9,7 @@
 import type { BodyType } from '../../model/statuteDoc.js'
 import type { AccessStore, AccountStore, AuditStore, MembershipRecord, PartyRecord } from './AccessStore.js'
 import type { AgreementStore } from './AgreementStore.js'
+import type { CommentStore } from './CommentStore.js'
 
 export interface StatuteRecord {
   readonly id: string
@@ -65,4 +66,5 @@ export interface Storage extends StatuteStore {
   readonly access: AccessStore
   readonly audit: AuditStore
   readonly agreements: AgreementStore
+  readonly comments: CommentStore
 }

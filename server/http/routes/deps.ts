@@ -8,6 +8,7 @@ import type { AgreementService } from '../../agreements/AgreementService.js'
 import type { EventHub } from '../../agreements/EventHub.js'
 import type { Storage } from '../../storage/StatuteStore.js'
 import type { Mailer } from '../../mail/Mailer.js'
+import type { CommentService } from '../../comments/CommentService.js'
 import type { TemplateTheme } from '../../../model/templates.js'
 
 /** What the route modules need; wired once in createServer. */
@@ -21,6 +22,7 @@ export interface RouteDeps {
   readonly events: EventHub
   readonly store: Storage
   readonly mailer: Mailer
+  readonly comments: CommentService
   readonly cookies: CookieOptions
   /** The account with this (lowercased) e-mail address, if any. */
   readonly accountsByEmail: (email: string) => Promise<unknown>

@@ -14,6 +14,7 @@ import { SqliteAccounts } from './SqliteAccounts.js'
 import { ACCESS_SQL, SqliteAccess } from './SqliteAccess.js'
 import { SqliteAudit } from './SqliteAudit.js'
 import { SqliteAgreements } from './SqliteAgreements.js'
+import { SqliteComments } from './SqliteComments.js'
 import { SQLITE_MIGRATIONS } from './migrations.js'
 
 const SQL = {
@@ -47,6 +48,7 @@ export class SqliteStore implements Storage {
   readonly access: SqliteAccess
   readonly audit: SqliteAudit
   readonly agreements: SqliteAgreements
+  readonly comments: SqliteComments
 
   /** Opens (and creates) `<dataDir>/samenspel.sqlite`; pass ':memory:' as file for tests. */
   constructor(dataDir: string, options: { synchronous?: 'FULL' | 'NORMAL'; file?: string } = {}) {
@@ -61,6 +63,7 @@ export class SqliteStore implements Storage {
     this.access = new SqliteAccess(this.db)
     this.audit = new SqliteAudit(this.db)
     this.agreements = new SqliteAgreements(this.db)
+    this.comments = new SqliteComments(this.db)
   }
 
   async migrate(): Promise<void> {

@@ -124,4 +124,34 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      decision_reference TEXT,
      PRIMARY KEY (statute_id, number)
    );`,
+  `CREATE TABLE comment_threads (
+     id TEXT PRIMARY KEY,
+     statute_id TEXT NOT NULL REFERENCES statutes(id) ON DELETE CASCADE,
+     article_id TEXT NOT NULL,
+     anchor TEXT,
+     quote TEXT,
+     status TEXT NOT NULL DEFAULT 'open',
+     created_by TEXT NOT NULL REFERENCES users(id),
+     created_at TEXT NOT NULL,
+     resolved_by TEXT,
+     resolved_at TEXT
+   );
+   CREATE INDEX threads_by_statute ON comment_threads (statute_id, created_at);
+   CREATE TABLE comments (
+     id TEXT PRIMARY KEY,
+     thread_id TEXT NOT NULL REFERENCES comment_threads(id) ON DELETE CASCADE,
+     author_id TEXT NOT NULL REFERENCES users(id),
+     body TEXT NOT NULL,
+     mentions TEXT NOT NULL DEFAULT '[]',
+     created_at TEXT NOT NULL,
+     edited_at TEXT,
+     deleted_at TEXT
+   );
+   CREATE INDEX comments_by_thread ON comments (thread_id, created_at);
+   CREATE TABLE comment_reads (
+     user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+     thread_id TEXT NOT NULL REFERENCES comment_threads(id) ON DELETE CASCADE,
+     read_at TEXT NOT NULL,
+     PRIMARY KEY (user_id, thread_id)
+   );`,
 ]
