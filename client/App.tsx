@@ -19,6 +19,7 @@ import { InvitationPage } from './account/InvitationPage.js'
 import { MembersPage } from './members/MembersPage.js'
 import { NewStatuteWizard } from './templates/NewStatuteWizard.js'
 import { AgreementMatrix } from './agreements/AgreementMatrix.js'
+import { ThreadList } from './comments/ThreadList.js'
 
 // The editor (Tiptap, Yjs bindings) is a separate chunk: the list loads fast.
 const StatuteEditor = lazy(() => import('./editor/StatuteEditor.js').then((m) => ({ default: m.StatuteEditor })))
@@ -64,6 +65,13 @@ export function App() {
               <RequireSession>
                 <AccountPage />
               </RequireSession>
+            </Route>
+            <Route path="/statuten/:id/reacties">
+              {(params) => (
+                <RequireSession>
+                  <ThreadList statuteId={params.id} />
+                </RequireSession>
+              )}
             </Route>
             <Route path="/statuten/:id/instemming">
               {(params) => (

@@ -10,6 +10,7 @@ import { articleFingerprint } from '../../model/fingerprint.js'
 import { partyStates, type PartyStatus } from '../../model/agreements.js'
 import { api, type AgreementOverview } from '../api/api.js'
 import type { StatuteConnection } from '../collaboration/statuteConnection.js'
+import { useStatuteEvents } from '../collaboration/statuteEvents.js'
 
 /** Re-reads the overview whenever the server reports a change; returns null until loaded. */
 export function useAgreementOverview(statuteId: string): { overview: AgreementOverview | null; reload: () => void } {
@@ -25,14 +26,7 @@ export function useAgreementOverview(statuteId: string): { overview: AgreementOv
       current = false
     }
   }, [statuteId, version])
-  useEffect(() => {
-    const source = new EventSource(`/api/statutes/${encodeURIComponent(statuteId)}/events`)
-    const bump = (): void => setVersion((v) => v + 1)
-    for (const type of ['agreements', 'phase', 'versions']) source.addEventListener(type, bump)
-    // After a dropped stream, catch up on what was missed.
-    source.addEventListener('open', bump)
-    return () => source.close()
-  }, [statuteId])
+  useStatuteEvents(statuteId, ['agreements', 'phase', 'versions'], () => setVersion((v) => v + 1))
   return { overview, reload: () => setVersion((v) => v + 1) }
 }
 

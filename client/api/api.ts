@@ -7,6 +7,7 @@ import type { BodyType } from '../../model/statuteDoc.js'
 import type { Role } from '../../model/roles.js'
 import type { TemplateChoice, TemplateTheme } from '../../model/templates.js'
 import type { AgreementEntry, AgreementParty, DecisionKind, PartyState } from '../../model/agreements.js'
+import type { PassageAnchor } from '../../model/anchors.js'
 
 export interface StatuteSummary {
   readonly id: string
@@ -161,6 +162,31 @@ export interface ArticleComparison {
   readonly diff?: Array<{ value: string; added?: boolean; removed?: boolean }>
 }
 
+export interface CommentView {
+  readonly id: string
+  readonly authorId: string
+  readonly authorName: string
+  readonly body: string
+  readonly mentions: string[]
+  readonly createdAt: string
+  readonly editedAt: string | null
+  readonly deletedAt: string | null
+}
+
+export interface ThreadView {
+  readonly id: string
+  readonly articleId: string
+  readonly anchor: PassageAnchor | null
+  readonly quote: string | null
+  readonly status: 'open' | 'resolved'
+  readonly createdBy: string
+  readonly createdAt: string
+  readonly comments: CommentView[]
+  readonly unread: boolean
+  readonly mentionsMe: boolean
+  readonly mine: boolean
+}
+
 const s = (id: string) => `/api/statutes/${encodeURIComponent(id)}`
 
 export const api = {
@@ -204,6 +230,15 @@ export const api = {
   versions: (id: string) => request<{ versions: VersionSummary[] }>('GET', `${s(id)}/versions`).then((r) => r.versions),
   addVersion: (id: string, label: string) => request<VersionSummary>('POST', `${s(id)}/versions`, { label }),
   compare: (id: string, from: number | 'current', to: number | 'current') => request<{ articles: ArticleComparison[] }>('GET', `${s(id)}/compare?from=${from}&to=${to}`).then((r) => r.articles),
+
+  threads: (id: string) => request<{ threads: ThreadView[] }>('GET', `${s(id)}/threads`).then((r) => r.threads),
+  startThread: (id: string, input: { articleId: string; anchor?: PassageAnchor | null; quote?: string; body: string; mentions: string[] }) =>
+    request<{ threadId: string }>('POST', `${s(id)}/threads`, input),
+  reply: (id: string, threadId: string, body: string, mentions: string[]) => request<{ commentId: string }>('POST', `${s(id)}/threads/${threadId}/comments`, { body, mentions }),
+  setThreadStatus: (id: string, threadId: string, status: 'open' | 'resolved') => request<{ status: string }>('PUT', `${s(id)}/threads/${threadId}/status`, { status }),
+  markRead: (id: string, threadId: string) => request<void>('POST', `${s(id)}/threads/${threadId}/read`),
+  editComment: (id: string, commentId: string, body: string, mentions: string[]) => request<void>('PATCH', `${s(id)}/comments/${commentId}`, { body, mentions }),
+  deleteComment: (id: string, commentId: string) => request<void>('DELETE', `${s(id)}/comments/${commentId}`),
 
   previewInvitation: (token: string) => request<InvitationPreview>('GET', `/api/invitations/${encodeURIComponent(token)}`),
   acceptInvitation: (token: string, input: { name?: string; password?: string }) =>

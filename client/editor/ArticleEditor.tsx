@@ -2,6 +2,9 @@
  * One article: its derived number, its title, its body and (on request) its toelichting.
  */
 import { useId, useRef, useState, type ChangeEvent } from 'react'
+import type { Editor } from '@tiptap/react'
+import { CommentPanel } from '../comments/CommentPanel.js'
+import { useCommentContext } from '../comments/CommentContext.js'
 import { useTranslation } from 'react-i18next'
 import { Button, Heading3 } from '@utrecht/component-library-react/dist/css-module'
 import { articleFragment, renameArticle, type OutlineArticle, type StatuteMeta } from '../../model/statuteDoc.js'
@@ -29,6 +32,13 @@ export function ArticleEditor({ connection, article, person, editable, statuteId
   const containerRef = useRef<HTMLElement>(null)
   const [showToelichting, setShowToelichting] = useState(false)
   const [copied, setCopied] = useState(false)
+  const [commentsOpen, setCommentsOpen] = useState(false)
+  const [bodyEditor, setBodyEditor] = useState<Editor | null>(null)
+  const comments = useCommentContext()
+  const threads = (comments?.threads ?? []).filter((th) => th.articleId === article.id)
+  const openThreads = threads.filter((th) => th.status === 'open')
+  const unread = threads.filter((th) => th.unread).length
+  const passages = openThreads.flatMap((th) => (th.anchor ? [{ threadId: th.id, anchor: th.anchor, active: commentsOpen }] : []))
   const body = articleFragment(connection.doc, article.id, 'body')
   const toelichting = articleFragment(connection.doc, article.id, 'toelichting')
   const number = article.number
@@ -74,10 +84,16 @@ export function ArticleEditor({ connection, article, person, editable, statuteId
           label={t('editor.body', { number })}
           toolbarLabel={t('editor.toolbar', { number })}
           onEscape={leave}
+          passages={passages}
+          onEditor={setBodyEditor}
         />
       )}
       <AgreementBar articleId={article.id} currentFingerprint={() => fingerprintNow(connection, article.id)} currentText={() => `${article.title}\n${richTextToPlain(readRichText(articleFragment(connection.doc, article.id, 'body')))}`} />
       <div className="article-actions">
+        <Button appearance="subtle-button" aria-expanded={commentsOpen} onClick={() => setCommentsOpen((v) => !v)}>
+          {t('comments.toggle', { count: openThreads.length })}
+          {unread > 0 && <span className="unread-dot"> · {t('comments.unreadCount', { count: unread })}</span>}
+        </Button>
         <Button appearance="subtle-button" aria-expanded={showToelichting} onClick={() => setShowToelichting((v) => !v)}>
           {showToelichting ? t('editor.hideToelichting') : t('editor.showToelichting')}
         </Button>
@@ -88,6 +104,7 @@ export function ArticleEditor({ connection, article, person, editable, statuteId
           {copied ? t('editor.linkCopied') : ''}
         </span>
       </div>
+      {commentsOpen && <CommentPanel articleId={article.id} articleLabel={t('outline.article', { number })} editor={bodyEditor} />}
       {showToelichting && toelichting && (
         <div className="toelichting">
           <RichTextEditor

@@ -12,6 +12,7 @@ import type * as Y from 'yjs'
 import type { WebsocketProvider } from 'y-websocket'
 import type { Person } from '../identity/identity.js'
 import { Toolbar } from './Toolbar.js'
+import { passageHighlight, passageHighlightKey, type HighlightedPassage } from '../comments/passageHighlight.js'
 
 export interface RichTextEditorProps {
   readonly fragment: Y.XmlFragment
@@ -22,6 +23,10 @@ export interface RichTextEditorProps {
   readonly editable: boolean
   /** Where focus goes when the person presses Escape (leaving the text, WCAG 2.1.2). */
   readonly onEscape: () => void
+  /** Passages with comment threads, highlighted in the text. */
+  readonly passages?: readonly HighlightedPassage[]
+  /** Gives the parent the editor (to read the selection for a new comment). */
+  readonly onEditor?: (editor: Editor | null) => void
 }
 
 /** Keyboard conventions: Escape leaves the editor, Alt+F10 goes to the toolbar. */
@@ -43,10 +48,12 @@ function keyboardExtension(options: { onEscape: () => void; onToolbar: () => voi
   })
 }
 
-export function RichTextEditor({ fragment, provider, person, label, toolbarLabel, editable, onEscape }: RichTextEditorProps) {
+export function RichTextEditor({ fragment, provider, person, label, toolbarLabel, editable, onEscape, passages, onEditor }: RichTextEditorProps) {
   const toolbarRef = useRef<HTMLDivElement>(null)
   const escapeRef = useRef(onEscape)
   escapeRef.current = onEscape
+  const passagesRef = useRef<readonly HighlightedPassage[]>(passages ?? [])
+  passagesRef.current = passages ?? []
   const editor = useEditor(
     {
       editable,
@@ -64,6 +71,7 @@ export function RichTextEditor({ fragment, provider, person, label, toolbarLabel
         }),
         Collaboration.configure({ fragment }),
         CollaborationCaret.configure({ provider, user: { name: person.name, color: person.color } }),
+        passageHighlight(() => passagesRef.current),
         keyboardExtension({
           onEscape: () => escapeRef.current(),
           onToolbar: () => toolbarRef.current?.querySelector<HTMLButtonElement>('button[tabindex="0"]')?.focus(),
@@ -86,6 +94,15 @@ export function RichTextEditor({ fragment, provider, person, label, toolbarLabel
   useEffect(() => {
     editor?.setEditable(editable)
   }, [editor, editable])
+  useEffect(() => {
+    onEditor?.(editor)
+    return () => onEditor?.(null)
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [editor])
+  // New or resolved threads: redraw the highlights.
+  useEffect(() => {
+    if (editor && !editor.isDestroyed) editor.view.dispatch(editor.state.tr.setMeta(passageHighlightKey, 'refresh'))
+  }, [editor, passages])
   useEffect(() => {
     if (editor && !editor.isDestroyed) editor.commands.updateUser({ name: person.name, color: person.color })
   }, [editor, person.name, person.color])

@@ -30,6 +30,10 @@ import { ArticleEditor } from './ArticleEditor.js'
 import { LazyMount } from '../components/LazyMount.js'
 import { ClauseLibrary } from '../templates/ClauseLibrary.js'
 import { AgreementContext } from '../agreements/AgreementContext.js'
+import { CommentContext } from '../comments/CommentContext.js'
+import { useThreads } from '../comments/useThreads.js'
+import { canComment as roleCanComment, canEditText } from '../../model/roles.js'
+import type { Member } from '../api/api.js'
 import { useAgreementOverview, useLiveFingerprints, useLiveStates } from '../agreements/useAgreements.js'
 
 export function StatuteEditor({ statuteId, articleId }: { statuteId: string; articleId?: string }) {
@@ -53,6 +57,12 @@ function useMe(statuteId: string, key: string): Me | null {
   return me
 }
 
+function countsByArticle(threads: ReadonlyArray<{ articleId: string; status: string }>): Map<string, number> {
+  const counts = new Map<string, number>()
+  for (const thread of threads) if (thread.status === 'open') counts.set(thread.articleId, (counts.get(thread.articleId) ?? 0) + 1)
+  return counts
+}
+
 function scrollToArticle(articleId: string): void {
   // After the route change has rendered.
   requestAnimationFrame(() => {
@@ -74,6 +84,20 @@ function ConnectedEditor({ statuteId, articleId, person }: { statuteId: string; 
   const fingerprints = useLiveFingerprints(connection, state.ready)
   const states = useLiveStates(overview, fingerprints)
   const agreementContext = { statuteId, overview, states, fingerprints, me, reload }
+  const { threads, reload: reloadThreads } = useThreads(statuteId)
+  const [members, setMembers] = useState<Member[]>([])
+  useEffect(() => {
+    api.listMembers(statuteId).then(setMembers, () => undefined)
+  }, [statuteId])
+  const commentContext = {
+    statuteId,
+    threads,
+    members,
+    canComment: roleCanComment(me?.role),
+    canResolveAll: canEditText(me?.role),
+    userId: me?.userId ?? '',
+    reload: reloadThreads,
+  }
   const { refresh } = useSession()
   // The server enforces this too: a reader's changes are dropped whatever the client does.
   const editable = state.status !== 'refused' && me?.canEdit === true
@@ -125,6 +149,7 @@ function ConnectedEditor({ statuteId, articleId, person }: { statuteId: string; 
 
   return (
     <AgreementContext.Provider value={agreementContext}>
+    <CommentContext.Provider value={commentContext}>
     <main id="main" className="page page--editor" tabIndex={-1}>
       <div className="editor-top">
         <div className="statute-meta">
@@ -157,6 +182,9 @@ function ConnectedEditor({ statuteId, articleId, person }: { statuteId: string; 
           <ConnectionStatus state={state} />
           <RouterLink href={`/statuten/${statuteId}/leden`} className="utrecht-link">
             {t('members.manage')}
+          </RouterLink>
+          <RouterLink href={`/statuten/${statuteId}/reacties`} className="utrecht-link">
+            {t('comments.listLink', { count: threads.filter((th) => th.status === 'open').length })}
           </RouterLink>
           <RouterLink href={`/statuten/${statuteId}/instemming`} className="utrecht-link">
             {t('agreements.overviewLink')}
@@ -191,7 +219,7 @@ function ConnectedEditor({ statuteId, articleId, person }: { statuteId: string; 
       </div>
       {state.ready && (
         <div className={`editor-layout${libraryOpen && editable ? ' editor-layout--library' : ''}`}>
-          <Outline connection={connection} outline={outline} statuteId={statuteId} editable={editable} onAddChapter={addChapterAtEnd} onNavigate={scrollToArticle} />
+          <Outline connection={connection} outline={outline} statuteId={statuteId} editable={editable} onAddChapter={addChapterAtEnd} onNavigate={scrollToArticle} commentCounts={countsByArticle(threads)} />
           <div className="chapters" onFocus={trackFocus}>
             {outline.chapters.map((chapter) => (
               <ChapterSection key={chapter.id} connection={connection} chapter={chapter} person={person} editable={editable} statuteId={statuteId} meta={meta} isFirst={chapter.number === 1} isLast={chapter.number === outline.chapters.length} onDeleteArticle={(id) => setActiveArticle((current) => (current === id ? null : current))} />
@@ -201,6 +229,7 @@ function ConnectedEditor({ statuteId, articleId, person }: { statuteId: string; 
         </div>
       )}
     </main>
+    </CommentContext.Provider>
     </AgreementContext.Provider>
   )
 }

@@ -32,9 +32,11 @@ export interface OutlineProps {
   readonly editable: boolean
   readonly onAddChapter: () => void
   readonly onNavigate: (articleId: string) => void
+  /** Open comment threads per article. */
+  readonly commentCounts?: ReadonlyMap<string, number>
 }
 
-export function Outline({ connection, outline, statuteId, editable, onAddChapter, onNavigate }: OutlineProps) {
+export function Outline({ connection, outline, statuteId, editable, onAddChapter, onNavigate, commentCounts }: OutlineProps) {
   const { t } = useTranslation()
   const { canUndo, canRedo } = useUndoState(connection)
   const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 5 } }), useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }))
@@ -118,6 +120,7 @@ export function Outline({ connection, outline, statuteId, editable, onAddChapter
                           onClick={() => onNavigate(article.id)}
                         >
                           <span className="outline-number">{t('outline.article', { number: article.number })}</span> {article.title || t('outline.untitled')}
+                          {(commentCounts?.get(article.id) ?? 0) > 0 && <span className="outline-comments"> · {t('comments.count', { count: commentCounts?.get(article.id) ?? 0 })}</span>}
                         </RouterLink>
                       </SortableRow>
                     ))}
