@@ -50,13 +50,16 @@ export class CommentService {
     const names = new Map(members.map((m) => [m.userId, m.name]))
     return threads.map((thread) => {
       const own = comments.filter((c) => c.threadId === thread.id).map((c) => ({ ...c, authorName: names.get(c.authorId) ?? '' }))
-      const lastActivity = [thread.resolvedAt ?? '', ...own.map((c) => c.editedAt ?? c.createdAt)].sort().at(-1) ?? thread.createdAt
+      // Only what others did is news: my own edits and resolutions do not make a thread unread for me.
+      const others = own.filter((c) => c.authorId !== membership.userId)
+      const resolvedByOther = thread.resolvedBy !== membership.userId ? (thread.resolvedAt ?? '') : ''
+      const lastActivity = [resolvedByOther, ...others.map((c) => c.editedAt ?? c.createdAt)].sort().at(-1) ?? thread.createdAt
       const readAt = reads.get(thread.id)
       return {
         ...thread,
         anchor: thread.anchor ? (JSON.parse(thread.anchor) as unknown) : null,
         comments: own,
-        unread: own.some((c) => c.authorId !== membership.userId) && (!readAt || readAt < lastActivity),
+        unread: others.length > 0 && (!readAt || readAt < lastActivity),
         mentionsMe: own.some((c) => !c.deletedAt && c.mentions.includes(membership.userId)),
         mine: thread.createdBy === membership.userId || own.some((c) => c.authorId === membership.userId),
       }

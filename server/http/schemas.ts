@@ -14,7 +14,8 @@ export const templateChoice = z.strictObject({
   themes: z
     .array(z.strictObject({ id: templateId, articles: z.array(z.strictObject({ id: templateId, variant: templateId.optional() })).max(200) }))
     .max(50),
-  parameters: z.record(templateId, z.union([z.number().finite().min(0).max(100_000), z.string().trim().max(200)])).default({}),
+  // Whole numbers (terms in days) and non-empty text: the value lands in legal text as written.
+  parameters: z.record(templateId, z.union([z.number().int().min(0).max(100_000), z.string().trim().min(1, 'Vul een waarde in.').max(200)])).default({}),
 })
 
 export const createStatuteBody = z.strictObject({

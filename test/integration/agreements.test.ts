@@ -696,3 +696,22 @@ describe('agreements through a real server', () => {
     expect((await getStatute(server, id, college.token)).phase).toBe('in-bespreking')
   })
 })
+
+describe('party rule validation', () => {
+  it('refuses a quorum larger than the number of sub-parties', async () => {
+    const { startTestServer, api, createStatute } = await import('../helpers/server.js')
+    const server = await startTestServer()
+    try {
+      const id = await createStatute(server)
+      const parties = await api<{ parties: Array<{ id: string; name: string }> }>(server, 'GET', `/api/statutes/${id}/parties`)
+      const raad = parties.body.parties.find((p) => p.name === 'Raad')!
+      for (const name of ['Fractie A', 'Fractie B']) expect((await api(server, 'POST', `/api/statutes/${id}/parties`, { name, parentId: raad.id })).status).toBe(201)
+      const tooHigh = await api<{ code: string; message: string }>(server, 'PUT', `/api/statutes/${id}/parties/${raad.id}/rule`, { rule: 'quorum', quorum: 3 })
+      expect(tooHigh.status).toBe(400)
+      expect(tooHigh.body.message).toContain('2')
+      expect((await api(server, 'PUT', `/api/statutes/${id}/parties/${raad.id}/rule`, { rule: 'quorum', quorum: 2 })).status).toBe(200)
+    } finally {
+      await server.close()
+    }
+  })
+})

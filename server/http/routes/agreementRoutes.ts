@@ -6,7 +6,7 @@ import { z } from 'zod'
 import { canManage } from '../../../model/roles.js'
 import { ID_PATTERN } from '../../../model/ids.js'
 import type { StatuteSnapshot } from '../../../model/snapshot.js'
-import { notFound } from '../../errors.js'
+import { badRequest, notFound } from '../../errors.js'
 import { DECISIONS, PHASES } from '../../storage/AgreementStore.js'
 import { compareSnapshots } from '../../versions/compareSnapshots.js'
 import { requirePrincipal } from '../requestAuth.js'
@@ -85,7 +85,10 @@ export function agreementRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const { id: statuteId, partyId } = parse(partyParams, request.params)
     await deps.access.require(request.principal, statuteId, canManage)
     const { rule, quorum } = parse(partyRuleBody, request.body)
-    if (!(await deps.store.access.listParties(statuteId)).some((p) => p.id === partyId)) throw notFound('Deze partij bestaat niet.')
+    const parties = await deps.store.access.listParties(statuteId)
+    if (!parties.some((p) => p.id === partyId)) throw notFound('Deze partij bestaat niet.')
+    const subParties = parties.filter((p) => p.parentId === partyId).length
+    if (rule === 'quorum' && (quorum ?? 1) > subParties) throw badRequest(`Het quorum kan niet groter zijn dan het aantal onderdelen (${subParties}).`)
     await deps.store.agreements.setPartyRule(statuteId, partyId, rule, rule === 'quorum' ? (quorum ?? 1) : null)
     deps.events.publish(statuteId, { type: 'agreements' })
     return { rule, quorum }
