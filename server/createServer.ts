@@ -15,6 +15,7 @@ import { AgreementService, FROZEN_PHASES } from './agreements/AgreementService.j
 import { EventHub } from './agreements/EventHub.js'
 import { createMailer } from './mail/Mailer.js'
 import { CommentService } from './comments/CommentService.js'
+import { articleFragment } from '../model/statuteDoc.js'
 import { RoomRegistry } from './collaboration/RoomRegistry.js'
 import { createCollaborationServer } from './collaboration/upgrade.js'
 import { StatuteService } from './statutes/StatuteService.js'
@@ -79,7 +80,15 @@ export async function startServer(config: Config, options: { store?: Storage } =
       agreements,
       events,
       mailer: createMailer(config.smtpUrl, config.mailFrom),
-      comments: new CommentService(store, access, events),
+      comments: new CommentService(store, access, events, async (statuteId, articleId) => {
+        const room = await rooms.open(statuteId)
+        if (!room) return false
+        try {
+          return articleFragment(room.doc, articleId, 'body') !== undefined
+        } finally {
+          rooms.release(room)
+        }
+      }),
     },
     { maxBodyBytes: config.maxBodyBytes, clientDir: config.clientDir, logLevel: config.logLevel, trustProxy: config.trustProxy, allowedOrigins },
   )

@@ -29,6 +29,8 @@ export class CommentService {
     private readonly store: Storage,
     private readonly access: AccessService,
     private readonly events: EventHub,
+    /** Whether the statute's document has this article (also when it is deleted, so it can be restored). */
+    private readonly articleExists: (statuteId: string, articleId: string) => Promise<boolean> = async () => true,
   ) {}
 
   private async checkMentions(statuteId: string, mentions: readonly string[]): Promise<string[]> {
@@ -68,6 +70,7 @@ export class CommentService {
 
   async start(principal: Principal | undefined, statuteId: string, input: { articleId: string; anchor?: unknown; quote?: string; body: string; mentions: readonly string[] }) {
     const membership = await this.access.require(principal, statuteId, canComment)
+    if (!(await this.articleExists(statuteId, input.articleId))) throw notFound('Dit artikel bestaat niet in dit statuut.')
     const mentions = await this.checkMentions(statuteId, input.mentions)
     const now = new Date().toISOString()
     const thread: ThreadRecord = {

@@ -213,6 +213,12 @@ const commentEvents = (events: readonly SseEvent[]) => events.filter((e) => e.ty
 
 // ---------------------------------------------------------------------------------------------
 
+/** The first article of another statute (threads need an article of their own statute). */
+async function firstArticleOf(server: TestServer, statuteId: string): Promise<string> {
+  const snapshot = await api<{ chapters: Array<{ articles: Array<{ id: string }> }> }>(server, 'GET', `/api/statutes/${statuteId}`)
+  return snapshot.body.chapters[0]!.articles[0]!.id
+}
+
 describe('starting threads', () => {
   it('a commentator, a redacteur and a beheerder each start a thread on an article; everyone sees them', async () => {
     const started: Array<[Person, string]> = []
@@ -382,7 +388,9 @@ describe('replies, edits and deletions', () => {
 
   it('unknown threads and comments are 404, also ids of another statute', async () => {
     const other = await createStatute(server, 'Ander statuut', 'Gemeente Anders')
-    const foreign = await api<{ threadId: string; commentId: string }>(server, 'POST', threadsPath(other), { articleId, body: 'Elders.' })
+    // An article id of this statute is refused there (404); its own article is fine.
+    expect((await api(server, 'POST', threadsPath(other), { articleId, body: 'Elders.' })).status).toBe(404)
+    const foreign = await api<{ threadId: string; commentId: string }>(server, 'POST', threadsPath(other), { articleId: await firstArticleOf(server, other), body: 'Elders.' })
     expect(foreign.status).toBe(201)
     for (const [threadId, commentId] of [['onbekend0000001', 'onbekend0000002'], [foreign.body.threadId, foreign.body.commentId]] as const) {
       expect((await api(server, 'POST', `${threadsPath()}/${threadId}/comments`, { body: 'Hier?' })).status).toBe(404)
@@ -557,7 +565,7 @@ describe('live events', () => {
     const there = await listen('beheerder', other)
     await Promise.all([here.connected(), there.connected()])
     const { threadId } = await startThread('commentator', { body: 'Alleen hier.' })
-    const elsewhere = await api<{ threadId: string }>(server, 'POST', threadsPath(other), { articleId, body: 'Alleen daar.' })
+    const elsewhere = await api<{ threadId: string }>(server, 'POST', threadsPath(other), { articleId: await firstArticleOf(server, other), body: 'Alleen daar.' })
     await waitFor(() => commentEvents(here.events).length > 0 && commentEvents(there.events).length > 0, 5000, 'both events')
     expect(commentEvents(here.events)).toEqual([threadId])
     expect(commentEvents(there.events)).toEqual([elsewhere.body.threadId])
