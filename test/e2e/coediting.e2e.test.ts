@@ -177,10 +177,30 @@ describe('co-editing in the browser', () => {
       blocked = true
       server = await server.restart()
       await expect.poll(() => page.getByTestId('connection-status').getAttribute('data-status')).not.toBe('connected')
+      const storedUpdates = (): Promise<number> =>
+        page.evaluate(
+          (name) =>
+            new Promise<number>((resolve, reject) => {
+              const request = indexedDB.open(name)
+              request.onerror = () => reject(request.error)
+              request.onsuccess = () => {
+                const db = request.result
+                const count = db.transaction('updates').objectStore('updates').count()
+                count.onsuccess = () => {
+                  resolve(count.result)
+                  db.close()
+                }
+              }
+            }),
+          `samenspel:${id}`,
+        )
+      const before = await storedUpdates()
       await body(page).click()
       await page.keyboard.press('Control+End')
       await page.keyboard.type(' Offline geschreven.')
-      await page.waitForTimeout(300) // y-indexeddb writes asynchronously
+      await expect.poll(() => body(page).innerText()).toContain('Offline geschreven.')
+      // y-indexeddb writes asynchronously: reload only once the edit is in the browser's database.
+      await expect.poll(storedUpdates, { timeout: 15_000 }).toBeGreaterThan(before)
       await page.reload()
       await expect.poll(() => body(page).innerText()).toContain('Offline geschreven.')
       blocked = false
