@@ -22,6 +22,7 @@ export function AgreementBar({ articleId, currentText, currentFingerprint }: { a
   const [objecting, setObjecting] = useState(false)
   const [message, setMessage] = useState<string | null>(null)
   const [history, setHistory] = useState<HistoryEntry[] | null>(null)
+  const [staleDiff, setStaleDiff] = useState<Array<{ value: string; added?: boolean; removed?: boolean }> | null>(null)
   const reasonId = useId()
   if (!context?.overview) return null
   const { overview, states, fingerprints, me, statuteId } = context
@@ -35,6 +36,8 @@ export function AgreementBar({ articleId, currentText, currentFingerprint }: { a
   const decide = async (decision: DecisionKind): Promise<void> => {
     if (!myParty) return
     setMessage(null)
+    setStaleDiff(null)
+    const seen = currentText()
     try {
       // Exactly the text on screen now: the server refuses if its text differs.
       const fingerprint = currentFingerprint()
@@ -46,7 +49,14 @@ export function AgreementBar({ articleId, currentText, currentFingerprint }: { a
       context.reload()
       if (history) setHistory(await api.history(statuteId, articleId))
     } catch (error) {
-      setMessage(error instanceof ApiError && error.code === 'stale_fingerprint' ? t('agreements.stale') : errorMessage(error, t))
+      if (error instanceof ApiError && error.code === 'stale_fingerprint') {
+        setMessage(t('agreements.stale'))
+        // What changed between the text on screen and the server's text.
+        const current = (error.details as { currentText?: string } | undefined)?.currentText
+        if (current !== undefined) setStaleDiff(diffWords(seen, current))
+      } else {
+        setMessage(errorMessage(error, t))
+      }
     }
   }
 
@@ -97,6 +107,11 @@ export function AgreementBar({ articleId, currentText, currentFingerprint }: { a
       <div role="status" aria-live="polite" className="agreement-message">
         {message}
       </div>
+      {staleDiff && (
+        <p className="diff-text" aria-label={t('agreements.showChange')}>
+          {staleDiff.map((part, i) => (part.removed ? <del key={i}>{part.value}</del> : part.added ? <ins key={i}>{part.value}</ins> : <span key={i}>{part.value}</span>))}
+        </p>
+      )}
       <details
         onToggle={(e) => {
           if ((e.target as HTMLDetailsElement).open && !history) void api.history(statuteId, articleId).then(setHistory)

@@ -23,6 +23,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Extra facts the server sent (e.g. the current text when a decision was refused). */
+    readonly details?: unknown,
   ) {
     super(message)
   }
@@ -47,8 +49,8 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
     data = undefined
   }
   if (!response.ok) {
-    const error = (data ?? {}) as { code?: string; message?: string }
-    throw new ApiError(response.status, error.code ?? 'error', error.message ?? response.statusText)
+    const error = (data ?? {}) as { code?: string; message?: string; details?: unknown }
+    throw new ApiError(response.status, error.code ?? 'error', error.message ?? response.statusText, error.details)
   }
   return data as T
 }
