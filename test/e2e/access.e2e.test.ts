@@ -3,18 +3,12 @@
  * inviting someone through the members page, and axe on the sign-in and members pages.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
-import { AxeBuilder } from '@axe-core/playwright'
+import type { Browser } from 'playwright-core'
 import { ensureClientBuilt } from '../helpers/buildClient.js'
-import { launchBrowser, signedInContext } from '../helpers/browser.js'
+import { axeViolations, launchBrowser, signedInContext } from '../helpers/browser.js'
 import { addMember, api, createStatute, createTestUser, startTestServer, TEST_PASSWORD, type TestServer } from '../helpers/server.js'
 
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']
 
-async function axeViolations(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze()
-  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
-}
 
 describe('people, roles and access in the browser', () => {
   let server: TestServer

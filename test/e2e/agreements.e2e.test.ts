@@ -3,16 +3,11 @@
  * watches the overview matrix update live; a later text change makes both agreements outdated.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
-import { AxeBuilder } from '@axe-core/playwright'
+import type { Browser } from 'playwright-core'
 import { ensureClientBuilt } from '../helpers/buildClient.js'
-import { launchBrowser, signedInContext } from '../helpers/browser.js'
+import { axeViolations, launchBrowser, signedInContext } from '../helpers/browser.js'
 import { addMember, createStatute, createTestUser, startTestServer, type TestServer } from '../helpers/server.js'
 
-async function axeViolations(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
-  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
-}
 
 describe('agreement in the browser', () => {
   let server: TestServer

@@ -5,14 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { AxeBuilder } from '@axe-core/playwright'
 import { ensureClientBuilt } from '../helpers/buildClient.js'
-import { launchBrowser } from '../helpers/browser.js'
+import { axeViolations, launchBrowser, signedInContext } from '../helpers/browser.js'
 import { addMember, api, createStatute, createTestUser, startTestServer, type TestServer } from '../helpers/server.js'
-import { signedInContext } from '../helpers/browser.js'
 import type { Role } from '../../model/roles.js'
-
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']
 
 /** A browser context signed in as a new account that is a member of `statuteId`. */
 async function personContext(browser: Browser, name: string, statuteId?: string, role: Role = 'redacteur'): Promise<BrowserContext> {
@@ -21,10 +17,6 @@ async function personContext(browser: Browser, name: string, statuteId?: string,
   return signedInContext(browser, server, person)
 }
 
-async function axeViolations(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze()
-  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
-}
 
 function body(page: Page, number = 1) {
   return page.getByRole('textbox', { name: `Tekst van artikel ${number}`, exact: true })

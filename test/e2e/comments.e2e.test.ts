@@ -3,16 +3,11 @@
  * context; the griffier sees it live in another, with the passage highlighted, and resolves it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
-import { AxeBuilder } from '@axe-core/playwright'
+import type { Browser } from 'playwright-core'
 import { ensureClientBuilt } from '../helpers/buildClient.js'
-import { launchBrowser, signedInContext } from '../helpers/browser.js'
+import { axeViolations, launchBrowser, signedInContext } from '../helpers/browser.js'
 import { addMember, api, createStatute, createTestUser, startTestServer, type TestServer } from '../helpers/server.js'
 
-async function axeViolations(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
-  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
-}
 
 describe('comments in the browser', () => {
   let server: TestServer

@@ -3,7 +3,8 @@
  * gives every launch a fresh profile directory of its own.
  */
 import fs from 'node:fs'
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core'
+import { AxeBuilder } from '@axe-core/playwright'
 import type { TestUser } from './server.js'
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -37,4 +38,10 @@ export async function signedInContext(browser: Browser, server: { url: string },
   })
   if (response.status() !== 201) throw new Error(`sign-in failed: ${response.status()} ${await response.text()}`)
   return context
+}
+
+/** axe-core's WCAG 2.1 A and AA checks on the page; returns the violations, one line each. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
+  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
 }

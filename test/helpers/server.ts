@@ -45,6 +45,9 @@ export async function startTestServer(overrides: Partial<Config> = {}, dataDir =
     wsUrl: server.url.replace('http', 'ws') + '/collab',
     restart: async () => {
       await server.close()
+      // The server cut every connection; let this process see its keep-alive sockets close before
+      // the new server takes the same port, or fetch may reuse a dead one ("other side closed").
+      await new Promise((resolve) => setTimeout(resolve, 100))
       return startTestServer({ ...overrides, port }, dataDir)
     },
   }
@@ -83,15 +86,25 @@ export interface RequestOptions {
 /** JSON request helper; authenticates as the administrator unless told otherwise. */
 export async function api<T = unknown>(server: { url: string }, method: string, pathname: string, body?: unknown, options: RequestOptions = {}): Promise<{ status: number; body: T }> {
   const token = options.token === undefined ? defaultCredentials.token : options.token
-  const response = await fetch(server.url + pathname, {
-    method,
-    headers: {
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...options.headers,
-    },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  })
+  const send = () =>
+    fetch(server.url + pathname, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...options.headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    })
+  let response: Response
+  try {
+    response = await send()
+  } catch (error) {
+    // A keep-alive socket to a server that was just restarted on the same port: the request never
+    // left this process, so sending it once more is safe.
+    if ((error as { cause?: { code?: string } }).cause?.code !== 'UND_ERR_SOCKET') throw error
+    response = await send()
+  }
   const text = await response.text()
   return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T }
 }
