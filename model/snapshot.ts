@@ -5,6 +5,16 @@ import type * as Y from 'yjs'
 import { articleFragment, readMeta, readOutline, type BodyType } from './statuteDoc.js'
 import { readRichText, richTextToPlain, type RichTextDoc } from './richText.js'
 
+/** A statute as listed: what the server stores about it beside its document. */
+export interface StatuteSummary {
+  readonly id: string
+  readonly title: string
+  readonly organisation: string
+  readonly bodyType: BodyType
+  readonly createdAt: string
+  readonly updatedAt: string
+}
+
 export interface ArticleSnapshot {
   readonly id: string
   readonly number: number

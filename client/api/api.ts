@@ -2,21 +2,14 @@
  * Calls to the JSON API. Errors arrive as `{ code, message }` and are thrown as ApiError so the UI
  * can show the server's plain-language message.
  */
-import type { StatuteSnapshot } from '../../model/snapshot.js'
+import type { StatuteSnapshot, StatuteSummary } from '../../model/snapshot.js'
 import type { BodyType } from '../../model/statuteDoc.js'
 import type { Role } from '../../model/roles.js'
 import type { TemplateChoice, TemplateTheme } from '../../model/templates.js'
 import type { AgreementEntry, AgreementParty, DecisionKind, PartyState } from '../../model/agreements.js'
 import type { PassageAnchor } from '../../model/anchors.js'
 
-export interface StatuteSummary {
-  readonly id: string
-  readonly title: string
-  readonly organisation: string
-  readonly bodyType: BodyType
-  readonly createdAt: string
-  readonly updatedAt: string
-}
+export type { StatuteSummary } from '../../model/snapshot.js'
 
 export class ApiError extends Error {
   constructor(

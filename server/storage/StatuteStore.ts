@@ -6,19 +6,13 @@
  * append-only log of updates. Loading replays snapshot + log; compaction folds the log into the
  * snapshot.
  */
-import type { BodyType } from '../../model/statuteDoc.js'
+import type { StatuteSummary } from '../../model/snapshot.js'
 import type { AccessStore, AccountStore, AuditStore, MembershipRecord, PartyRecord } from './AccessStore.js'
 import type { AgreementStore } from './AgreementStore.js'
 import type { CommentStore } from './CommentStore.js'
 
-export interface StatuteRecord {
-  readonly id: string
-  readonly title: string
-  readonly organisation: string
-  readonly bodyType: BodyType
-  readonly createdAt: string
-  readonly updatedAt: string
-}
+/** The stored row of a statute; the same shape the API lists (model/snapshot.ts). */
+export type StatuteRecord = StatuteSummary
 
 export interface StoredDocument {
   /** Snapshot first (if any), then the log in order. */
