@@ -19,6 +19,7 @@ import { memberRoutes } from './routes/memberRoutes.js'
 import { invitationRoutes } from './routes/invitationRoutes.js'
 import { agreementRoutes } from './routes/agreementRoutes.js'
 import { commentRoutes } from './routes/commentRoutes.js'
+import { exportRoutes } from './routes/exportRoutes.js'
 import { openApiDocument } from './openapi.js'
 
 export interface HttpOptions {
@@ -120,6 +121,7 @@ export function createHttpApp(deps: RouteDeps, options: HttpOptions): FastifyIns
   invitationRoutes(app, deps)
   agreementRoutes(app, deps)
   commentRoutes(app, deps)
+  exportRoutes(app, deps)
 
   const indexFile = path.join(options.clientDir, 'index.html')
   const hasClient = fs.existsSync(indexFile)
