@@ -29,6 +29,7 @@ import { Outline } from '../outline/Outline.js'
 import { ArticleEditor } from './ArticleEditor.js'
 import { LazyMount } from '../components/LazyMount.js'
 import { ClauseLibrary } from '../templates/ClauseLibrary.js'
+import { ExportDialog } from '../export/ExportDialog.js'
 import { AgreementContext } from '../agreements/AgreementContext.js'
 import { CommentContext } from '../comments/CommentContext.js'
 import { useThreads } from '../comments/useThreads.js'
@@ -106,6 +107,7 @@ function ConnectedEditor({ statuteId, articleId, person }: { statuteId: string; 
   // The article this person last worked in; if someone else deletes it, say so and offer it back.
   const [activeArticle, setActiveArticle] = useState<string | null>(null)
   const [libraryOpen, setLibraryOpen] = useState(false)
+  const [exporting, setExporting] = useState(false)
   const deletedActive = outline.deleted.find((item) => item.kind === 'article' && item.id === activeArticle)
   const trackFocus = (event: FocusEvent<HTMLDivElement>): void => {
     const id = (event.target as HTMLElement).closest<HTMLElement>('[data-article-id]')?.dataset.articleId
@@ -190,6 +192,10 @@ function ConnectedEditor({ statuteId, articleId, person }: { statuteId: string; 
             {t('agreements.overviewLink')}
           </RouterLink>
           {overview && <span className="phase-badge" data-testid="phase">{t(`phases.${overview.phase}`)}</span>}
+          <Button appearance="secondary-action-button" onClick={() => setExporting(true)}>
+            {t('export.open')}
+          </Button>
+          {exporting && <ExportDialog statuteId={statuteId} onClose={() => setExporting(false)} />}
           {editable && (
             <Button appearance="secondary-action-button" aria-expanded={libraryOpen} onClick={() => setLibraryOpen((open) => !open)}>
               {libraryOpen ? t('library.close') : t('library.open')}
