@@ -2,7 +2,7 @@
  * The statute as plain JSON: what the API returns and what export and comparison work from.
  */
 import type * as Y from 'yjs'
-import { articleFragment, readMeta, readOutline, type BodyType } from './statuteDoc.js'
+import { articleFragment, readFormalities, readMeta, readOutline, type BodyType, type StatuteFormalities } from './statuteDoc.js'
 import { readRichText, richTextToPlain, type RichTextDoc } from './richText.js'
 
 /** A statute as listed: what the server stores about it beside its document. */
@@ -37,6 +37,7 @@ export interface StatuteSnapshot {
   readonly title: string
   readonly organisation: string
   readonly bodyType: BodyType
+  readonly formalities?: StatuteFormalities
   readonly chapters: readonly ChapterSnapshot[]
 }
 
@@ -46,6 +47,7 @@ export function toSnapshot(doc: Y.Doc): StatuteSnapshot {
   const outline = readOutline(doc)
   return {
     ...meta,
+    formalities: readFormalities(doc),
     chapters: outline.chapters.map((chapter) => ({
       id: chapter.id,
       number: chapter.number,

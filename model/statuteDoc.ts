@@ -34,6 +34,16 @@ export interface StatuteMeta {
   readonly bodyType: BodyType
 }
 
+/** Who adopts the statute: the representative body alone, or jointly with the executive. */
+export type AanhefForm = 'vertegenwoordiging' | 'gezamenlijk'
+
+/** The opening and closing of the regulation as exported (editable per statute). */
+export interface StatuteFormalities {
+  readonly aanhefForm: AanhefForm
+  /** The aanhef with considerans, one line per line; empty means the default for the body type. */
+  readonly aanhef: string
+}
+
 type ItemMap = Y.Map<unknown>
 
 const ROOT = { meta: 'statute', chapters: 'chapters', articles: 'articles' } as const
@@ -67,7 +77,12 @@ export function readMeta(doc: Y.Doc): StatuteMeta {
   }
 }
 
-export function setMetaField(doc: Y.Doc, field: 'title' | 'organisation', value: string): void {
+export function readFormalities(doc: Y.Doc): StatuteFormalities {
+  const meta = metaMap(doc)
+  return { aanhefForm: meta.get('aanhefForm') === 'gezamenlijk' ? 'gezamenlijk' : 'vertegenwoordiging', aanhef: text(meta.get('aanhef')) }
+}
+
+export function setMetaField(doc: Y.Doc, field: 'title' | 'organisation' | 'aanhef' | 'aanhefForm', value: string): void {
   doc.transact(() => metaMap(doc).set(field, value), STRUCTURE_ORIGIN)
 }
 

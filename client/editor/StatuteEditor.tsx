@@ -30,6 +30,7 @@ import { ArticleEditor } from './ArticleEditor.js'
 import { LazyMount } from '../components/LazyMount.js'
 import { ClauseLibrary } from '../templates/ClauseLibrary.js'
 import { ExportDialog } from '../export/ExportDialog.js'
+import { FormalitiesEditor } from './FormalitiesEditor.js'
 import { AgreementContext } from '../agreements/AgreementContext.js'
 import { CommentContext } from '../comments/CommentContext.js'
 import { useThreads } from '../comments/useThreads.js'
@@ -179,6 +180,7 @@ function ConnectedEditor({ statuteId, articleId, person }: { statuteId: string; 
             maxLength={200}
             onChange={(e: ChangeEvent<HTMLInputElement>) => setMetaField(connection.doc, 'organisation', e.target.value)}
           />
+          {state.ready && <FormalitiesEditor connection={connection} meta={meta} editable={editable} />}
         </div>
         <div className="editor-status">
           <ConnectionStatus state={state} />

@@ -285,6 +285,13 @@ export const en: Catalog = {
     download: 'Download',
     close: 'Close',
   },
+  formalities: {
+    title: 'Preamble (for the export)',
+    form: 'Who adopts the statute?',
+    forms: { vertegenwoordiging: 'the representative body (council, States, general board)', gezamenlijk: 'the representative body and the executive together' },
+    aanhef: 'Text of the preamble',
+    hint: 'Leave empty for the default text below. One line per line.',
+  },
   connection: {
     connected: 'Connected',
     connecting: 'Connecting…',

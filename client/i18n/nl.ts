@@ -283,6 +283,13 @@ export const nl = {
     download: 'Downloaden',
     close: 'Sluiten',
   },
+  formalities: {
+    title: 'Aanhef (voor de export)',
+    form: 'Wie stelt het statuut vast?',
+    forms: { vertegenwoordiging: 'de volksvertegenwoordiging (raad, Staten, algemeen bestuur)', gezamenlijk: 'de volksvertegenwoordiging en het bestuur samen' },
+    aanhef: 'Tekst van de aanhef',
+    hint: 'Laat leeg voor de standaardtekst hieronder. Eén regel per regel.',
+  },
   connection: {
     connected: 'Verbonden',
     connecting: 'Verbinden…',

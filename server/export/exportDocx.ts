@@ -192,7 +192,8 @@ export async function exportDocx(input: ExportInput, options: ExportOptions): Pr
   const comments = new CommentCollector()
   const listInstance = { value: 0 }
   const body: FileChild[] = [new Paragraph({ text: statute.title, heading: HeadingLevel.TITLE })]
-  for (const line of defaultAanhef(statute.bodyType, statute.organisation)) body.push(new Paragraph(line))
+  const ownAanhef = statute.formalities?.aanhef.split('\n').map((line) => line.trim()).filter(Boolean) ?? []
+  for (const line of ownAanhef.length > 0 ? ownAanhef : defaultAanhef(statute.bodyType, statute.organisation, statute.formalities?.aanhefForm)) body.push(new Paragraph(line))
   body.push(new Paragraph({ text: statute.title, spacing: { after: 240 } }))
 
   for (const chapter of statute.chapters) {

@@ -45,9 +45,22 @@ export interface ExportOptions {
   readonly toelichting: boolean
 }
 
-/** The considerans by body type: who decides, on whose proposal, on what legal basis. */
-export function defaultAanhef(bodyType: BodyType, organisation: string): string[] {
+/**
+ * The considerans by body type: who decides, on whose proposal, on what legal basis. The joint
+ * form is for a statute the representative body and the executive adopt together.
+ */
+export function defaultAanhef(bodyType: BodyType, organisation: string, form: 'vertegenwoordiging' | 'gezamenlijk' = 'vertegenwoordiging'): string[] {
   const name = organisation || 'de organisatie'
+  if (form === 'gezamenlijk') {
+    switch (bodyType) {
+      case 'provincie':
+        return [`Provinciale Staten en Gedeputeerde Staten van ${name.replace(/^Provincie\s+/i, '')};`, 'gelet op de artikelen 16, 145 en 167 van de Provinciewet;', 'besluiten vast te stellen:']
+      case 'waterschap':
+        return [`Het algemeen bestuur en het dagelijks bestuur van ${name};`, 'gelet op de Waterschapswet;', 'besluiten vast te stellen:']
+      default:
+        return [`De raad en het college van burgemeester en wethouders van de gemeente ${name.replace(/^Gemeente\s+/i, '')};`, 'gelet op de artikelen 147a, 160 en 169 van de Gemeentewet;', 'besluiten vast te stellen:']
+    }
+  }
   switch (bodyType) {
     case 'provincie':
       return [`Provinciale Staten van ${name.replace(/^Provincie\s+/i, '')};`, 'gelezen het voorstel van Gedeputeerde Staten;', 'gelet op de artikelen 16 en 167 van de Provinciewet;', 'besluiten vast te stellen:']

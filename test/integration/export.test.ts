@@ -148,6 +148,20 @@ describe('Word export', () => {
     }
   })
 
+  it('writes the aanhef per body type, in the joint form, or as the statute words it', async () => {
+    const make = async (bodyType: 'gemeente' | 'provincie', formalities: { aanhefForm: 'vertegenwoordiging' | 'gezamenlijk'; aanhef: string }) => {
+      const statute = { title: 'Statuut', organisation: bodyType === 'gemeente' ? 'Gemeente Oss' : 'Provincie Gelderland', bodyType, formalities, chapters: [] }
+      const bytes = await exportDocx({ statute, status: { kind: 'concept', date: '2026-12-01T00:00:00.000Z' }, threads: [], parties: [], agreements: new Map() }, { comments: false, agreements: false, toelichting: false })
+      return (await mammoth.extractRawText({ buffer: bytes })).value
+    }
+    expect(await make('gemeente', { aanhefForm: 'vertegenwoordiging', aanhef: '' })).toContain('De raad van de gemeente Oss;')
+    expect(await make('gemeente', { aanhefForm: 'gezamenlijk', aanhef: '' })).toContain('De raad en het college van burgemeester en wethouders van de gemeente Oss;')
+    expect(await make('provincie', { aanhefForm: 'vertegenwoordiging', aanhef: '' })).toContain('Provinciale Staten van Gelderland;')
+    const own = await make('gemeente', { aanhefForm: 'vertegenwoordiging', aanhef: 'De raad van de gemeente Oss;\ngelet op het voorstel van het presidium;\nbesluit vast te stellen:' })
+    expect(own).toContain('gelet op het voorstel van het presidium;')
+    expect(own).not.toContain('burgemeester en wethouders')
+  })
+
   it('word/document.xml of a small fixture matches the stored snapshot', async () => {
     const doc = new Y.Doc()
     doc.clientID = 1

@@ -223,6 +223,6 @@ describe('toSnapshot', () => {
   })
 
   it('gives defaults for a document without metadata', () => {
-    expect(toSnapshot(new Y.Doc())).toEqual({ title: '', organisation: '', bodyType: 'gemeente', chapters: [] })
+    expect(toSnapshot(new Y.Doc())).toEqual({ title: '', organisation: '', bodyType: 'gemeente', formalities: { aanhefForm: 'vertegenwoordiging', aanhef: '' }, chapters: [] })
   })
 })
