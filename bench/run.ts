@@ -16,6 +16,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { buildStatutes, coldOpens } from './coldOpen.js'
 import { runHeapProbe } from './heap.js'
+import { exportBenchmark } from './exportBench.js'
 import { runLatencyScenario, type LatencyParams, type LatencyResult } from './latency.js'
 import { machineInfo, waitForQuiet } from './machine.js'
 import { killAllServers, startServerProcess } from './serverProcess.js'
@@ -162,6 +163,7 @@ async function main(): Promise<void> {
   const machine = machineInfo()
   const relay = await relayLatency()
   const big = await largeStatutes()
+  const exportResult = await exportBenchmark(quick)
   const result = {
     benchmark: 'samenspel',
     date: new Date().toISOString(),
@@ -195,6 +197,7 @@ async function main(): Promise<void> {
       ...(r.discardedAttempt ? { discardedAttempt: r.discardedAttempt } : {}),
     })),
     ...big,
+    export: { ...exportResult, method: 'exportDocx in the bench process (pure function); peak = RSS and heap sampled every 5 ms during the runs' },
     loadAverage1mAtEnd: round(os.loadavg()[0]!, 2),
     durationS: round((performance.now() - began) / 1000, 1),
   }
