@@ -18,6 +18,7 @@ import { AccountPage } from './account/AccountPage.js'
 import { InvitationPage } from './account/InvitationPage.js'
 import { MembersPage } from './members/MembersPage.js'
 import { NewStatuteWizard } from './templates/NewStatuteWizard.js'
+import { ImportPage } from './import/ImportPage.js'
 import { AgreementMatrix } from './agreements/AgreementMatrix.js'
 import { ThreadList } from './comments/ThreadList.js'
 
@@ -59,6 +60,11 @@ export function App() {
             <Route path="/nieuw">
               <RequireSession>
                 <NewStatuteWizard />
+              </RequireSession>
+            </Route>
+            <Route path="/importeren">
+              <RequireSession>
+                <ImportPage />
               </RequireSession>
             </Route>
             <Route path="/account">

@@ -238,4 +238,22 @@ export const api = {
   previewInvitation: (token: string) => request<InvitationPreview>('GET', `/api/invitations/${encodeURIComponent(token)}`),
   acceptInvitation: (token: string, input: { name?: string; password?: string }) =>
     request<{ statuteId: string }>('POST', `/api/invitations/${encodeURIComponent(token)}/accept`, input),
+
+  /** Reads a Word file on the server: what it recognises as chapters and articles, and what not. Stores nothing. */
+  previewImport: async (file: Blob): Promise<import('../../model/imported.js').ImportPreview> => {
+    let response: Response
+    try {
+      response = await fetch('/api/imports/preview', {
+        method: 'POST',
+        headers: { 'content-type': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', accept: 'application/json' },
+        body: file,
+      })
+    } catch {
+      throw new ApiError(0, 'network', '')
+    }
+    const data = (await response.json().catch(() => undefined)) as { code?: string; message?: string; details?: unknown } | undefined
+    if (!response.ok) throw new ApiError(response.status, data?.code ?? 'error', data?.message ?? response.statusText, data?.details)
+    return data as unknown as import('../../model/imported.js').ImportPreview
+  },
+  createImportedStatute: (input: import('../../model/imported.js').ImportStatuteRequest) => request<StatuteSummary & { role: Role }>('POST', '/api/statutes/import', input),
 }

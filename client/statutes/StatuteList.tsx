@@ -48,6 +48,9 @@ export function StatuteList() {
       <Paragraph>
         <RouterLink href="/nieuw" className="utrecht-button-link utrecht-button-link--html-a utrecht-button-link--primary-action">
           {t('list.newTitle')}
+        </RouterLink>{' '}
+        <RouterLink href="/importeren" className="utrecht-button-link utrecht-button-link--html-a utrecht-button-link--secondary-action">
+          {t('import.link')}
         </RouterLink>
       </Paragraph>
     </main>

@@ -20,6 +20,7 @@ import { invitationRoutes } from './routes/invitationRoutes.js'
 import { agreementRoutes } from './routes/agreementRoutes.js'
 import { commentRoutes } from './routes/commentRoutes.js'
 import { exportRoutes } from './routes/exportRoutes.js'
+import { importRoutes } from './routes/importRoutes.js'
 import { openApiDocument } from './openapi.js'
 
 export interface HttpOptions {
@@ -122,6 +123,7 @@ export function createHttpApp(deps: RouteDeps, options: HttpOptions): FastifyIns
   agreementRoutes(app, deps)
   commentRoutes(app, deps)
   exportRoutes(app, deps)
+  importRoutes(app, deps)
 
   const indexFile = path.join(options.clientDir, 'index.html')
   const hasClient = fs.existsSync(indexFile)

@@ -90,7 +90,17 @@ const ROUTES: readonly Route[] = [
   ['post', '/api/statutes/{id}/versions', 'Save a named version { label }', 'beheerder'],
   ['get', '/api/statutes/{id}/versions/{number}', 'One version as JSON', 'member'],
   ['get', '/api/statutes/{id}/compare', 'Compare ?from=<n|current>&to=<n|current> per article', 'member'],
-  ['get', '/api/statutes/{id}/events', 'Server-Sent Events: agreements, phase, versions', 'member'],
+  ['get', '/api/statutes/{id}/events', 'Server-Sent Events: agreements, comments, phase, versions', 'member'],
+  ['get', '/api/statutes/{id}/threads', 'Comment threads with quote, status and comments', 'member'],
+  ['post', '/api/statutes/{id}/threads', 'Start a thread { articleId, anchor?, quote?, body, mentions }', 'member except lezer'],
+  ['post', '/api/statutes/{id}/threads/{threadId}/comments', 'Reply { body, mentions }', 'member except lezer'],
+  ['put', '/api/statutes/{id}/threads/{threadId}/status', 'Resolve or reopen { status }', 'thread author, redacteur, beheerder'],
+  ['post', '/api/statutes/{id}/threads/{threadId}/read', 'Mark a thread read', 'member'],
+  ['patch', '/api/statutes/{id}/comments/{commentId}', 'Edit own comment { body, mentions }', 'author'],
+  ['delete', '/api/statutes/{id}/comments/{commentId}', 'Delete own comment (stays as removed)', 'author'],
+  ['get', '/api/statutes/{id}/export.docx', 'Word export ?version=&comments=&agreements=&toelichting=', 'member'],
+  ['post', '/api/imports/preview', 'Read a .docx (raw body) into chapters and articles, with what was not recognised', 'signed in'],
+  ['post', '/api/statutes/import', 'Create a statute from a (reviewed) import { title, organisation, bodyType, chapters }', 'signed in'],
 ]
 
 function simplePaths(): Record<string, Record<string, object>> {

@@ -29,6 +29,17 @@ export class StatuteService {
     return record
   }
 
+  /**
+   * Stores a new statute whose first document was built on the server by other means (an imported
+   * Word file, see composeImported.ts); `access` as for create.
+   */
+  async createFromState(input: Omit<NewStatute, 'templates'>, state: Uint8Array, access?: (statuteId: string) => NewStatuteAccess): Promise<StatuteRecord> {
+    const now = new Date().toISOString()
+    const record: StatuteRecord = { id: newId(), title: input.title, organisation: input.organisation, bodyType: input.bodyType, createdAt: now, updatedAt: now }
+    await this.store.createStatute(record, state, access?.(record.id))
+    return record
+  }
+
   list(): Promise<StatuteRecord[]> {
     return this.store.listStatutes()
   }

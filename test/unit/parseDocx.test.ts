@@ -1,0 +1,193 @@
+/**
+ * Reading a Word file as a statute (server/import/parseDocx.ts), on .docx files built here with the
+ * `docx` package: chapters from headings and "Hoofdstuk N", articles from "Artikel N …" (heading or
+ * paragraph), leden and onderdelen as ordered lists, marks, and every part that has no place in an
+ * article reported with its reason. Anything that is not a readable .docx gives invalid_docx.
+ */
+import { describe, expect, it } from 'vitest'
+import { Document, HeadingLevel, Packer, Paragraph, TextRun } from 'docx'
+import { parseDocx } from '../../server/import/parseDocx.js'
+import { AppError } from '../../server/errors.js'
+import { IMPORT_LIMITS } from '../../model/imported.js'
+import type { RichTextNode } from '../../model/richText.js'
+import { gedragscodeDocx, headingsOnlyDocx, oldWordDoc, zipWithoutDocument } from '../helpers/docxFixtures.js'
+
+const text = (value: string, ...marks: string[]): RichTextNode => ({ type: 'text', text: value, ...(marks.length > 0 ? { marks: marks.map((type) => ({ type })) } : {}) })
+const p = (...content: RichTextNode[]): RichTextNode => ({ type: 'paragraph', content })
+const li = (...content: RichTextNode[]): RichTextNode => ({ type: 'listItem', content })
+const leden = (...items: RichTextNode[]): RichTextNode => ({ type: 'orderedList', attrs: { start: 1 }, content: items })
+const onderdelen = (...items: RichTextNode[]): RichTextNode => ({ type: 'orderedList', attrs: { start: 1, type: 'a' }, content: items })
+
+function docxOf(children: Paragraph[]): Promise<Buffer> {
+  return Packer.toBuffer(new Document({ sections: [{ children }] }))
+}
+
+async function refusal(bytes: Uint8Array): Promise<AppError> {
+  const error = await parseDocx(bytes).then(
+    () => null,
+    (caught: unknown) => caught,
+  )
+  expect(error).toBeInstanceOf(AppError)
+  return error as AppError
+}
+
+describe('parseDocx', () => {
+  it('reads chapters, articles, leden with onderdelen and marks, and reports what it could not place', async () => {
+    const result = await parseDocx(await gedragscodeDocx())
+    expect(result.title).toBe('Gedragscode raad en college')
+    expect(result.chapters).toEqual([
+      {
+        title: 'Algemeen',
+        sourceLabel: 'Hoofdstuk 1',
+        articles: [
+          {
+            title: 'Begrippen',
+            sourceLabel: 'Artikel 1',
+            body: {
+              type: 'doc',
+              content: [
+                p(text('In deze gedragscode wordt verstaan onder:')),
+                leden(
+                  li(p(text('raad: de gemeenteraad;'))),
+                  li(p(text('college: het college van burgemeester en wethouders;'))),
+                  li(p(text('griffie: de griffie met:')), onderdelen(li(p(text('de griffier;'))), li(p(text('de '), text('plaatsvervangend', 'italic'), text(' griffier.'))))),
+                ),
+              ],
+            },
+          },
+          {
+            // A bold plain paragraph "Artikel 2. Doel".
+            title: 'Doel',
+            sourceLabel: 'Artikel 2',
+            body: {
+              type: 'doc',
+              content: [
+                leden(li(p(text('Deze code regelt de '), text('informatievoorziening', 'bold'), text('.'))), li(p(text('Zie ook de website.')))),
+                p(text('Meer op '), { type: 'text', text: 'de website', marks: [{ type: 'link', attrs: { href: 'https://www.testdorp.nl/code' } }] }, text('.')),
+              ],
+            },
+          },
+        ],
+      },
+      {
+        title: 'Informatie',
+        sourceLabel: 'Hoofdstuk 2',
+        articles: [
+          {
+            title: 'Actieve informatie',
+            sourceLabel: 'Artikel 3',
+            body: {
+              type: 'doc',
+              // "Artikel 3 is niet van toepassing …" is a sentence, not a new article.
+              content: [p(text('Het college informeert de raad tijdig.[1]')), p(text('Artikel 3 is niet van toepassing op geheime stukken.'))],
+            },
+          },
+        ],
+      },
+    ])
+    // Not dropped: each with its reason and where it was.
+    expect(result.unrecognised).toEqual([
+      { reason: 'preamble', text: 'De raad van de gemeente Testdorp besluit vast te stellen:' },
+      { reason: 'table', text: 'Soort vraag | Termijn\nTechnische vraag | 5 werkdagen', chapter: 1, article: 2 },
+      { reason: 'image', text: 'Logo van Testdorp', chapter: 1, article: 2 },
+      { reason: 'chapter-text', text: 'Dit hoofdstuk gaat over informatie.', chapter: 2 },
+      { reason: 'footnote', text: '[1] Zie de Gemeentewet, artikel 169.' },
+    ])
+    expect(result.preamble).toEqual({ type: 'doc', content: [p(text('De raad van de gemeente Testdorp besluit vast te stellen:'))] })
+    expect(result.warnings).toEqual([])
+  })
+
+  it('takes chapters and articles from heading levels when there are no "Artikel N" labels', async () => {
+    const result = await parseDocx(await headingsOnlyDocx())
+    // The single Heading 1 names the document; Heading 2 are chapters, Heading 3 articles.
+    expect(result.title).toBe('Informatieprotocol')
+    expect(result.chapters.map((c) => [c.title, c.articles.map((a) => a.title)])).toEqual([
+      ['Algemeen', ['Reikwijdte']],
+      ['Vragen', ['Technische vragen', 'Schriftelijke vragen']],
+    ])
+    expect(result.chapters[1]!.articles[1]!.body).toEqual({ type: 'doc', content: [p(text('Schriftelijke vragen worden binnen 30 dagen beantwoord.'))] })
+    expect(result.unrecognised).toEqual([])
+    expect(result.preamble).toBeNull()
+  })
+
+  it('recognises the usual ways of writing an article label, puts articles before any chapter in "Algemene bepalingen" and names renumbered ones', async () => {
+    const bytes = await docxOf([
+      new Paragraph({ children: [new TextRun({ text: 'Artikel 1 Begrippen', bold: true })] }),
+      new Paragraph('Tekst een.'),
+      new Paragraph('Artikel 2. Doel'),
+      new Paragraph('Artikel 2a – Reikwijdte'),
+      new Paragraph('Art. 4: Informatie'),
+      new Paragraph('ARTIKEL 5'),
+      new Paragraph('Artikel 5 is van overeenkomstige toepassing.'),
+      new Paragraph('Artikel 5 Gemeentewet geldt ook voor de commissies van de raad.'),
+      new Paragraph({ children: [new TextRun('Artikel 6 Slot'), new TextRun({ text: 'Deze code treedt in werking op 1 januari.', break: 1 })] }),
+      new Paragraph({ text: '§ 2 Vragen', heading: HeadingLevel.HEADING_2 }),
+      new Paragraph({ text: 'Artikel 7', heading: HeadingLevel.HEADING_3 }),
+      new Paragraph({ text: 'Onderwerp', heading: HeadingLevel.HEADING_4 }),
+      new Paragraph('Tekst zeven.'),
+    ])
+    const result = await parseDocx(bytes)
+    expect(result.title).toBe('')
+    expect(result.chapters.map((c) => [c.title, c.sourceLabel, c.articles.map((a) => [a.sourceLabel, a.title])])).toEqual([
+      [
+        'Algemene bepalingen',
+        undefined,
+        [
+          ['Artikel 1', 'Begrippen'],
+          ['Artikel 2', 'Doel'],
+          ['Artikel 2a', 'Reikwijdte'],
+          ['Art. 4', 'Informatie'],
+          ['ARTIKEL 5', ''],
+          ['Artikel 6', 'Slot'],
+        ],
+      ],
+      ['Vragen', '§ 2', [['Artikel 7', '']]],
+    ])
+    const articles = result.chapters.flatMap((c) => c.articles)
+    expect(articles[4]!.body.content).toEqual([p(text('Artikel 5 is van overeenkomstige toepassing.')), p(text('Artikel 5 Gemeentewet geldt ook voor de commissies van de raad.'))])
+    // After a line break in the label paragraph, the body begins.
+    expect(articles[5]!.body.content).toEqual([p(text('Deze code treedt in werking op 1 januari.'))])
+    // A deeper heading inside an article is a bold line.
+    expect(articles[6]!.body.content).toEqual([p(text('Onderwerp', 'bold')), p(text('Tekst zeven.'))])
+    expect(result.warnings).toEqual(['Artikel 2a heet in Samenspel artikel 3 (artikelen worden doorlopend genummerd).'])
+  })
+
+  it('refuses what is not a readable .docx with invalid_docx', async () => {
+    const inputs: Array<[string, Uint8Array]> = [
+      ['random bytes', Uint8Array.from({ length: 2048 }, (_, i) => (i * 7919 + 13) % 256)],
+      ['a zip without word/document.xml', await zipWithoutDocument()],
+      ['an empty file', new Uint8Array()],
+      ['a text file renamed to .docx', new TextEncoder().encode('Gedragscode\n\nArtikel 1 Begrippen\n')],
+      ['a truncated .docx', (await gedragscodeDocx()).subarray(0, 3000)],
+    ]
+    for (const [name, bytes] of inputs) {
+      const error = await refusal(bytes)
+      expect({ name, code: error.code, status: error.status }).toEqual({ name, code: 'invalid_docx', status: 400 })
+      expect(error.message.startsWith('Dit is geen leesbaar Word-bestand (.docx).')).toBe(true)
+    }
+    expect((await refusal(new TextEncoder().encode('hallo'))).message).toBe('Dit is geen leesbaar Word-bestand (.docx).')
+  })
+
+  it('refuses a file that would unpack to too much (a zip bomb), from the sizes the zip declares', async () => {
+    const bytes = Buffer.from(await gedragscodeDocx())
+    const name = Buffer.from('word/document.xml')
+    let patched = false
+    for (let i = 0; i < bytes.length - 46 && !patched; i++) {
+      if (bytes.readUInt32LE(i) === 0x02014b50 && bytes.subarray(i + 46, i + 46 + name.length).equals(name)) {
+        bytes.writeUInt32LE(30 * 1024 * 1024, i + 24)
+        patched = true
+      }
+    }
+    expect(patched).toBe(true)
+    const error = await refusal(bytes)
+    expect([error.status, error.code]).toEqual([413, 'payload_too_large'])
+  })
+
+  it('tells that an old .doc file must be saved as .docx, and refuses more than 10 MB', async () => {
+    const doc = await refusal(oldWordDoc())
+    expect(doc.code).toBe('invalid_docx')
+    expect(doc.message).toMatch(/^Dit is geen leesbaar Word-bestand \(\.docx\)\. Het lijkt een ouder Word-bestand \(\.doc\).*Opslaan als.*\(\.docx\)/)
+    const big = await refusal(new Uint8Array(IMPORT_LIMITS.maxFileBytes + 1))
+    expect([big.status, big.code]).toEqual([413, 'payload_too_large'])
+  })
+})
