@@ -8,11 +8,12 @@ import { useEffect, useId, useRef, useState, type ChangeEvent, type FormEvent } 
 import { useTranslation } from 'react-i18next'
 import { useLocation } from 'wouter'
 import { Alert, Button, FormLabel, Heading1, Heading2, Heading3, Heading4, Paragraph } from '@utrecht/component-library-react/dist/css-module'
-import { BODY_TYPES, type BodyType } from '../../model/statuteDoc.js'
+import type { BodyType } from '../../model/statuteDoc.js'
 import { DEFAULT_CHAPTER_TITLE, IMPORT_LIMITS, PREAMBLE_ARTICLE_TITLE, type ImportPreview, type ImportStatuteRequest, type UnrecognisedPart } from '../../model/imported.js'
 import type { RichTextDoc } from '../../model/richText.js'
 import { api } from '../api/api.js'
 import { TextField } from '../components/TextField.js'
+import { StatuteBasicsFields } from '../components/StatuteBasicsFields.js'
 import { errorMessage } from '../components/errorMessage.js'
 import { RichTextView } from '../templates/RichTextView.js'
 import './import.css'
@@ -68,7 +69,6 @@ export function ImportPage() {
   const [, navigate] = useLocation()
   const fileId = useId()
   const fileHintId = useId()
-  const bodyTypeId = useId()
   const [file, setFile] = useState<File | null>(null)
   const [reading, setReading] = useState(false)
   const [error, setError] = useState<string | null>(null)
@@ -204,22 +204,11 @@ export function ImportPage() {
           </Heading2>
 
           <Heading3>{t('import.detailsTitle')}</Heading3>
-          <div className="form-grid">
-            <TextField label={t('list.titleLabel')} hint={t('list.titleHint')} value={title} onChange={setTitle} required maxLength={300} />
-            <TextField label={t('list.organisationLabel')} hint={t('list.organisationHint')} value={organisation} onChange={setOrganisation} maxLength={200} />
-            <div className="form-field">
-              <label htmlFor={bodyTypeId} className="utrecht-form-label">
-                {t('list.bodyTypeLabel')}
-              </label>
-              <select id={bodyTypeId} className="utrecht-select utrecht-select--html-select" value={bodyType} onChange={(e) => setBodyType(e.target.value as BodyType)}>
-                {BODY_TYPES.map((type) => (
-                  <option key={type} value={type}>
-                    {t(`list.bodyTypes.${type}`)}
-                  </option>
-                ))}
-              </select>
-            </div>
-          </div>
+          <StatuteBasicsFields value={{ title, organisation, bodyType }} onChange={(next) => {
+            setTitle(next.title)
+            setOrganisation(next.organisation)
+            setBodyType(next.bodyType)
+          }} />
 
           <Heading3>{t('import.structureTitle')}</Heading3>
           <Paragraph>{t('import.structureIntro')}</Paragraph>

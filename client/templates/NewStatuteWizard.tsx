@@ -3,14 +3,15 @@
  * preselected) → parameters → preview → create. The server builds the statute once from the
  * choice; the preview here renders the same text with the same model functions.
  */
-import { useEffect, useId, useMemo, useRef, useState } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useLocation } from 'wouter'
 import { Alert, Button, Heading1, Heading2, Heading3, Paragraph } from '@utrecht/component-library-react/dist/css-module'
-import { BODY_TYPES, type BodyType } from '../../model/statuteDoc.js'
+import type { BodyType } from '../../model/statuteDoc.js'
 import { availableFor, defaultChoice, renderClause, renderTemplateText, type TemplateChoice, type TemplateTheme } from '../../model/templates.js'
 import { api } from '../api/api.js'
 import { TextField } from '../components/TextField.js'
+import { StatuteBasicsFields } from '../components/StatuteBasicsFields.js'
 import { errorMessage } from '../components/errorMessage.js'
 import { useTemplates } from './useTemplates.js'
 import { RichTextView } from './RichTextView.js'
@@ -51,7 +52,6 @@ export function NewStatuteWizard() {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const headingRef = useRef<HTMLHeadingElement>(null)
-  const bodyTypeId = useId()
 
   useEffect(() => {
     if (!themes) return
@@ -110,22 +110,11 @@ export function NewStatuteWizard() {
       {loadError !== null && <Alert type="error">{errorMessage(loadError, t)}</Alert>}
 
       {step === 'basics' && (
-        <div className="form-grid">
-          <TextField label={t('list.titleLabel')} hint={t('list.titleHint')} value={title} onChange={setTitle} required maxLength={300} />
-          <TextField label={t('list.organisationLabel')} hint={t('list.organisationHint')} value={organisation} onChange={setOrganisation} maxLength={200} />
-          <div className="form-field">
-            <label htmlFor={bodyTypeId} className="utrecht-form-label">
-              {t('list.bodyTypeLabel')}
-            </label>
-            <select id={bodyTypeId} className="utrecht-select utrecht-select--html-select" value={bodyType} onChange={(e) => setBodyType(e.target.value as BodyType)}>
-              {BODY_TYPES.map((type) => (
-                <option key={type} value={type}>
-                  {t(`list.bodyTypes.${type}`)}
-                </option>
-              ))}
-            </select>
-          </div>
-        </div>
+        <StatuteBasicsFields value={{ title, organisation, bodyType }} onChange={(next) => {
+            setTitle(next.title)
+            setOrganisation(next.organisation)
+            setBodyType(next.bodyType)
+          }} />
       )}
 
       {step === 'clauses' && themes && (
