@@ -48,9 +48,11 @@ function useMe(statuteId: string, key: string): Me | null {
   const [me, setMe] = useState<Me | null>(null)
   useEffect(() => {
     let current = true
+    // A failed read (e.g. while the server restarts) keeps the rights we knew: the server enforces
+    // them anyway, and the editor should not flip to read-only because of a network hiccup.
     api.getStatute(statuteId).then(
       (statute) => current && setMe(statute.me),
-      () => current && setMe(null),
+      () => undefined,
     )
     return () => {
       current = false

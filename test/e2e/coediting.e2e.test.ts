@@ -187,6 +187,7 @@ describe('co-editing in the browser', () => {
           `samenspel:${id}`,
         )
       const before = await storedUpdates()
+      await expect.poll(() => body(page).getAttribute('contenteditable')).toBe('true')
       await body(page).click()
       await page.keyboard.press('Control+End')
       await page.keyboard.type(' Offline geschreven.')
