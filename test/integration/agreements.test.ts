@@ -5,6 +5,7 @@
  */
 import path from 'node:path'
 import Database from 'better-sqlite3'
+import { listenToEvents } from '../helpers/eventStream.js'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { articleFingerprint } from '../../model/fingerprint.js'
@@ -96,57 +97,7 @@ function clientFingerprint(doc: Y.Doc, articleId: string): string {
   return articleFingerprint(article.title, readRichText(articleFragment(doc, articleId, 'body')))
 }
 
-interface SseEvent {
-  readonly type: string
-  readonly data: unknown
-  readonly at: number
-}
-
-/** Reads GET /api/statutes/:id/events with fetch and a stream reader. */
-async function listen(server: Server, id: string, token: string) {
-  const abort = new AbortController()
-  const response = await fetch(`${server.url}/api/statutes/${id}/events`, { headers: { authorization: `Bearer ${token}` }, signal: abort.signal })
-  const events: SseEvent[] = []
-  let comments = 0
-  if (response.ok && response.body) {
-    const reader = response.body.getReader()
-    const decoder = new TextDecoder()
-    let buffer = ''
-    void (async () => {
-      try {
-        for (;;) {
-          const { value, done } = await reader.read()
-          if (done) return
-          buffer += decoder.decode(value, { stream: true })
-          let end: number
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
-            const block = buffer.slice(0, end)
-            buffer = buffer.slice(end + 2)
-            if (block.startsWith(':')) {
-              comments += 1
-              continue
-            }
-            const type = /^event: (.*)$/m.exec(block)?.[1] ?? 'message'
-            const data = /^data: (.*)$/m.exec(block)?.[1]
-            events.push({ type, data: data === undefined ? undefined : (JSON.parse(data) as unknown), at: Date.now() })
-          }
-        }
-      } catch {
-        // aborted
-      }
-    })()
-  } else {
-    await response.text().catch(() => undefined)
-  }
-  return {
-    status: response.status,
-    contentType: response.headers.get('content-type'),
-    events,
-    /** Resolves once the server's greeting arrived (the subscription is in place). */
-    connected: () => waitFor(() => comments > 0, 5_000, 'event stream greeting'),
-    close: () => abort.abort(),
-  }
-}
+const listen = (server: Server, id: string, token: string) => listenToEvents(server, id, token)
 
 /** Proves that everything `writer` sent before now was handled by the server: a presence marker sent after it reaches `observer`. */
 async function roundTrip(writer: TestClient, observer: TestClient, marker: string): Promise<void> {

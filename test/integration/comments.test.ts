@@ -5,6 +5,7 @@
  * stay, when the passage is deleted); threads that outlive a deleted or moved article; input
  * validation; and the list as an integration reads it (quote, status, comments).
  */
+import { listenToEvents, type SseEvent } from '../helpers/eventStream.js'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { anchorInText, resolveAnchorText, type PassageAnchor } from '../../model/anchors.js'
@@ -157,54 +158,9 @@ function typeAt(text: Y.XmlText, where: { before: string } | { after: string }, 
   text.insert(index, typed)
 }
 
-interface SseEvent {
-  readonly type: string
-  readonly data: unknown
-}
-
-/** Reads GET /api/statutes/:id/events with fetch and a stream reader. */
+/** The event stream of a statute, as one of the test people; closed after the test. */
 async function listen(person: Person, id = statuteId) {
-  const abort = new AbortController()
-  const response = await fetch(`${server.url}/api/statutes/${id}/events`, { headers: { authorization: `Bearer ${people[person].token}` }, signal: abort.signal })
-  const events: SseEvent[] = []
-  let greeted = false
-  if (response.ok && response.body) {
-    const reader = response.body.getReader()
-    const decoder = new TextDecoder()
-    let buffer = ''
-    void (async () => {
-      try {
-        for (;;) {
-          const { value, done } = await reader.read()
-          if (done) return
-          buffer += decoder.decode(value, { stream: true })
-          let end: number
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
-            const block = buffer.slice(0, end)
-            buffer = buffer.slice(end + 2)
-            if (block.startsWith(':')) {
-              greeted = true
-              continue
-            }
-            const type = /^event: (.*)$/m.exec(block)?.[1] ?? 'message'
-            const data = /^data: (.*)$/m.exec(block)?.[1]
-            events.push({ type, data: data === undefined ? undefined : (JSON.parse(data) as unknown) })
-          }
-        }
-      } catch {
-        // aborted
-      }
-    })()
-  } else {
-    await response.text().catch(() => undefined)
-  }
-  const stream = {
-    status: response.status,
-    contentType: response.headers.get('content-type'),
-    events,
-    connected: () => waitFor(() => greeted, 5000, 'the event stream greeting'),
-    close: () => abort.abort(),
-  }
+  const stream = await listenToEvents(server, id, people[person].token)
   cleanup.push({ destroy: stream.close })
   return stream
 }
