@@ -50,12 +50,20 @@ function useMe(statuteId: string, key: string): Me | null {
     let current = true
     // A failed read (e.g. while the server restarts) keeps the rights we knew: the server enforces
     // them anyway, and the editor should not flip to read-only because of a network hiccup.
-    api.getStatute(statuteId).then(
-      (statute) => current && setMe(statute.me),
-      () => undefined,
-    )
+    let retry: ReturnType<typeof setTimeout> | undefined
+    const load = (attempt: number): void => {
+      api.getStatute(statuteId).then(
+        (statute) => current && setMe(statute.me),
+        // Try again (the server may be restarting); until then the known rights stay.
+        () => {
+          if (current && attempt < 30) retry = setTimeout(() => load(attempt + 1), 1000)
+        },
+      )
+    }
+    load(0)
     return () => {
       current = false
+      clearTimeout(retry)
     }
   }, [statuteId, key])
   return me

@@ -165,6 +165,8 @@ describe('co-editing in the browser', () => {
       blocked = false
       await page.goto(`${server.url}/statuten/${id}`)
       await expect.poll(() => page.getByTestId('connection-status').getAttribute('data-status')).toBe('connected')
+      // Rights loaded (editable) before the connection is cut.
+      await expect.poll(() => body(page).getAttribute('contenteditable')).toBe('true')
       // Cut the connection: the route refuses new sockets, and the server restart drops the old one.
       blocked = true
       server = await server.restart()
@@ -187,7 +189,7 @@ describe('co-editing in the browser', () => {
           `samenspel:${id}`,
         )
       const before = await storedUpdates()
-      await expect.poll(() => body(page).getAttribute('contenteditable')).toBe('true')
+      await expect.poll(() => body(page).getAttribute('contenteditable'), { timeout: 20_000 }).toBe('true')
       await body(page).click()
       await page.keyboard.press('Control+End')
       await page.keyboard.type(' Offline geschreven.')
