@@ -22,6 +22,20 @@ const schema = z.object({
   ROOM_IDLE_MS: int(30_000, 0, 3_600_000),
   /** Ping every connection this often; one that has not answered the previous ping is closed (ms). */
   HEARTBEAT_MS: int(30_000, 50, 600_000),
+  /** postgres://user:password@host:5432/database selects PostgreSQL instead of SQLite in DATA_DIR. */
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),
+  /** The PostgreSQL schema Samenspel's tables live in (created if missing). */
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'lowercase letters, digits and _').default('public'),
+  /** Connections per instance to PostgreSQL. */
+  DATABASE_POOL_SIZE: int(10, 1, 200),
+  /** redis://host:6379 lets several instances relay live changes, presence and events to each other. */
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  /** Prefix of this installation's Redis channels (several installations may share one Redis). */
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/).default('samenspel'),
+  /** Bearer token for GET /metrics (besides administrators' own tokens); unset: administrators only. */
+  METRICS_TOKEN: z.string().min(16).optional(),
+  /** On SIGTERM, wait at most this long for pending changes to be stored before exiting (ms). */
+  SHUTDOWN_TIMEOUT_MS: int(10_000, 100, 600_000),
   /** SQLite's synchronous pragma: FULL survives power loss, NORMAL only process crashes. */
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
   /** A session ends after this many minutes without use. */
@@ -61,6 +75,15 @@ export interface Config {
   readonly roomIdleMs: number
   readonly heartbeatMs: number
   readonly sqliteSynchronous: 'FULL' | 'NORMAL'
+  /** PostgreSQL instead of SQLite when set. */
+  readonly databaseUrl: string | undefined
+  readonly databaseSchema: string
+  readonly databasePoolSize: number
+  /** Relay between instances through Redis when set. */
+  readonly redisUrl: string | undefined
+  readonly redisPrefix: string
+  readonly metricsToken: string | undefined
+  readonly shutdownTimeoutMs: number
   readonly logLevel: string
   readonly smtpUrl: string | undefined
   readonly mailFrom: string
@@ -96,6 +119,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     roomIdleMs: e.ROOM_IDLE_MS,
     heartbeatMs: e.HEARTBEAT_MS,
     sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
+    databaseUrl: e.DATABASE_URL,
+    databaseSchema: e.DATABASE_SCHEMA,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
+    metricsToken: e.METRICS_TOKEN,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
