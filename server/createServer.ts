@@ -5,7 +5,7 @@
 import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import type { Config } from './config.js'
-import { SqliteStore } from './storage/sqlite/SqliteStore.js'
+import { openStorage } from './storage/openStorage.js'
 import type { Storage } from './storage/StatuteStore.js'
 import { AuditLog } from './audit/AuditLog.js'
 import { AuthService } from './auth/AuthService.js'
@@ -20,6 +20,9 @@ import { RoomRegistry } from './collaboration/RoomRegistry.js'
 import { createCollaborationServer } from './collaboration/upgrade.js'
 import { StatuteService } from './statutes/StatuteService.js'
 import { createHttpApp } from './http/app.js'
+import { LocalRelay, type Relay } from './cluster/Relay.js'
+import { RedisRelay } from './cluster/RedisRelay.js'
+import { Metrics } from './metrics/Metrics.js'
 
 export interface SamenspelServer {
   readonly app: FastifyInstance
@@ -30,6 +33,8 @@ export interface SamenspelServer {
   readonly agreements: AgreementService
   readonly rooms: RoomRegistry
   readonly statutes: StatuteService
+  readonly relay: Relay
+  readonly metrics: Metrics
   /** The address it listens on, e.g. http://127.0.0.1:8080 */
   readonly url: string
   /** Stores what is pending, closes connections (clients reconnect) and storage. */
@@ -37,8 +42,13 @@ export interface SamenspelServer {
 }
 
 export async function startServer(config: Config, options: { store?: Storage } = {}): Promise<SamenspelServer> {
-  const store = options.store ?? new SqliteStore(config.dataDir, { synchronous: config.sqliteSynchronous })
-  await store.migrate()
+  const store = options.store ?? openStorage(config)
+  try {
+    await store.migrate()
+  } catch (error) {
+    await store.close()
+    throw error
+  }
 
   // The registry logs through Fastify's logger, created below; until then it has no rooms to log about.
   let app: FastifyInstance | undefined
@@ -47,8 +57,17 @@ export async function startServer(config: Config, options: { store?: Storage } =
     warn: (obj: object, msg?: string) => app?.log.warn(obj, msg),
     error: (obj: object, msg?: string) => app?.log.error(obj, msg),
   }
-  const events = new EventHub()
-  const rooms = new RoomRegistry(store, {
+  let relay: Relay
+  try {
+    relay = config.redisUrl ? await RedisRelay.connect({ url: config.redisUrl, prefix: config.redisPrefix, logger }) : new LocalRelay()
+  } catch (error) {
+    await store.close()
+    throw error
+  }
+  const events = new EventHub(relay)
+  let rooms: RoomRegistry | undefined
+  const metrics = new Metrics({ rooms: () => rooms!, relay, storage: config.databaseUrl ? 'postgres' : 'sqlite' })
+  rooms = new RoomRegistry(store, {
     maxMessageBytes: config.maxMessageBytes,
     compactAfterUpdates: config.compactAfterUpdates,
     roomIdleMs: config.roomIdleMs,
@@ -56,7 +75,10 @@ export async function startServer(config: Config, options: { store?: Storage } =
     isFrozen: async (id) => FROZEN_PHASES.includes((await store.agreements.getPhase(id)).phase),
     // Agreement states derive from the text: people looking at the overview re-read it.
     onTextChanged: (id) => events.publish(id, { type: 'agreements' }),
+    relay,
+    metrics,
   })
+  const registry = rooms
   const templates = loadTemplateLibrary(config.templateDirs)
   const statutes = new StatuteService(store, rooms, () => templates.themes)
   const audit = new AuditLog(store.audit)
@@ -73,6 +95,7 @@ export async function startServer(config: Config, options: { store?: Storage } =
       access,
       audit,
       auditStore: store.audit,
+      metrics,
       cookies: { secure: config.publicUrl?.startsWith('https:') ?? false },
       publicUrl: config.publicUrl,
       accountsByEmail: (email) => store.accounts.getUserByEmail(email),
@@ -81,29 +104,37 @@ export async function startServer(config: Config, options: { store?: Storage } =
       events,
       mailer: createMailer(config.smtpUrl, config.mailFrom),
       comments: new CommentService(store, access, events, async (statuteId, articleId) => {
-        const room = await rooms.open(statuteId)
+        const room = await registry.open(statuteId)
         if (!room) return false
         try {
           return articleFragment(room.doc, articleId, 'body') !== undefined
         } finally {
-          rooms.release(room)
+          registry.release(room)
         }
       }),
     },
-    { maxBodyBytes: config.maxBodyBytes, clientDir: config.clientDir, logLevel: config.logLevel, trustProxy: config.trustProxy, allowedOrigins },
+    {
+      maxBodyBytes: config.maxBodyBytes,
+      clientDir: config.clientDir,
+      logLevel: config.logLevel,
+      trustProxy: config.trustProxy,
+      allowedOrigins,
+      metrics,
+      metricsToken: config.metricsToken,
+      draining: () => registry.isClosing,
+    },
   )
   for (const problem of templates.problems) app.log.error(`Modeltekst: ${describeProblem(problem)}`)
   if (templates.skipped.length > 0) app.log.warn(`Modelteksten overgeslagen wegens fouten: ${templates.skipped.join(', ')}`)
   app.log.info(`${templates.themes.length} thema's met ${templates.themes.reduce((n, t) => n + t.articles.length, 0)} modelartikelen geladen`)
   if (created) app.log.info(`Beheerder ${created.email} aangemaakt uit SAMENSPEL_ADMIN_EMAIL`)
-  const collaboration = createCollaborationServer(rooms, { maxMessageBytes: config.maxMessageBytes, logger, heartbeatMs: config.heartbeatMs, auth, access, allowedOrigins })
+  const collaboration = createCollaborationServer(registry, { maxMessageBytes: config.maxMessageBytes, logger, heartbeatMs: config.heartbeatMs, auth, access, allowedOrigins })
   // Someone's access changed: their open connections end and reconnect with the new rights.
-  access.onMembershipChanged((statuteId, userId) => rooms.openRooms.get(statuteId)?.disconnectUser(userId))
+  // On every instance (the registry tells the others through the relay).
+  access.onMembershipChanged((statuteId, userId) => registry.disconnectUser(userId, statuteId))
   // Signed out, new password, revoked token: the person's connections reconnect and authenticate
   // again, so a revoked credential stops working on open sockets too.
-  auth.onCredentialsChanged((userId) => {
-    for (const room of rooms.openRooms.values()) room.disconnectUser(userId)
-  })
+  auth.onCredentialsChanged((userId) => registry.disconnectUser(userId, null))
   app.server.on('upgrade', collaboration.handleUpgrade)
 
   await app.listen({ port: config.port, host: config.host })
@@ -114,12 +145,13 @@ export async function startServer(config: Config, options: { store?: Storage } =
   let closed: Promise<void> | undefined
   const close = (): Promise<void> => {
     closed ??= (async () => {
-      await rooms.closeAll()
+      await registry.closeAll()
       await collaboration.close()
       await app.close()
+      await relay.close()
       await store.close()
     })()
     return closed
   }
-  return { app, store, rooms, statutes, auth, access, templates, agreements, url, close }
+  return { app, store, rooms: registry, statutes, auth, access, templates, agreements, relay, metrics, url, close }
 }

@@ -15,14 +15,26 @@ if (process.argv.includes('--demo')) {
   server.app.log.info(`Nog geen account: open ${server.url} om de eerste beheerder aan te maken (of start met --demo).`)
 }
 
+// SIGTERM (docker stop, systemd, Kubernetes) and Ctrl-C: /healthz turns 503 so a load balancer
+// stops sending people here, new websocket connections are told to reconnect (1012), every change
+// already received is stored, open connections close with 1012 (clients reconnect, to this
+// instance after its restart or to another one), then storage and Redis are closed.
 let stopping = false
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (stopping) return
     stopping = true
     server.app.log.info(`${signal}: changes are being stored, connections closed`)
+    const deadline = setTimeout(() => {
+      server.app.log.error(`shutdown took longer than ${config.shutdownTimeoutMs} ms (SHUTDOWN_TIMEOUT_MS); exiting anyway`)
+      process.exit(1)
+    }, config.shutdownTimeoutMs)
+    deadline.unref()
     server.close().then(
-      () => process.exit(0),
+      () => {
+        server.app.log.info('stopped cleanly')
+        process.exit(0)
+      },
       (error: unknown) => {
         server.app.log.error({ err: error }, 'shutdown failed')
         process.exit(1)

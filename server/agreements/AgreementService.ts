@@ -119,7 +119,7 @@ export class AgreementService {
     if (!MANUAL_PHASES.includes(phase)) throw badRequest('Vaststellen gaat via de vaststelling, niet via de fase.')
     if (current.phase === 'vastgesteld') throw conflict('adopted', 'Dit statuut is vastgesteld. Start een nieuwe herziening om het te wijzigen.')
     await this.store.agreements.setPhase(statuteId, phase)
-    this.rooms.openRooms.get(statuteId)?.setFrozen(FROZEN_PHASES.includes(phase))
+    this.rooms.setFrozen(statuteId, FROZEN_PHASES.includes(phase))
     await this.audit.record(actorOf(principal, ip), 'phase', statuteId, { from: current.phase, to: phase })
     this.events.publish(statuteId, { type: 'phase', data: { phase } })
   }
@@ -155,7 +155,7 @@ export class AgreementService {
         },
         'vastgesteld',
       )
-      this.rooms.openRooms.get(statuteId)?.setFrozen(true)
+      this.rooms.setFrozen(statuteId, true)
       await this.audit.record(actorOf(principal, ip), 'adoption', statuteId, { version: version.number, decisionDate: input.decisionDate, decisionReference: input.decisionReference })
       this.events.publish(statuteId, { type: 'phase', data: { phase: 'vastgesteld' } })
       this.events.publish(statuteId, { type: 'versions' })
@@ -171,7 +171,7 @@ export class AgreementService {
     const { phase } = await this.store.agreements.getPhase(statuteId)
     if (phase !== 'vastgesteld') throw conflict('wrong_phase', 'Alleen een vastgesteld statuut krijgt een nieuwe herziening.')
     await this.store.agreements.setPhase(statuteId, 'concept')
-    this.rooms.openRooms.get(statuteId)?.setFrozen(false)
+    this.rooms.setFrozen(statuteId, false)
     await this.audit.record(actorOf(principal, ip), 'phase', statuteId, { from: phase, to: 'concept', revision: true })
     this.events.publish(statuteId, { type: 'phase', data: { phase: 'concept' } })
   }

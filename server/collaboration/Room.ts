@@ -19,6 +19,19 @@ import { readMeta } from '../../model/statuteDoc.js'
 import type { StatuteStore } from '../storage/StatuteStore.js'
 import type { MemberIdentity } from '../../model/roles.js'
 import { mergeStoredUpdates as defaultMerge } from './docState.js'
+import type { RoomSignal } from '../cluster/Relay.js'
+
+/** Origin of changes that came from another instance (already stored and relayed there). */
+export const REMOTE_ORIGIN = Symbol('remote instance')
+/** Origin of changes re-read from storage. */
+const STORAGE_ORIGIN = Symbol('storage')
+
+/** What a room reports for /metrics. */
+export interface RoomMetrics {
+  /** An update was stored (seconds it took) or came in from another instance. */
+  updateStored(seconds: number): void
+  updateFromRelay(): void
+}
 
 export interface RoomLogger {
   info(obj: object, msg?: string): void
@@ -34,6 +47,9 @@ export interface RoomOptions {
   /** Called about a second after the text changed (debounced), e.g. to refresh agreement states. */
   readonly onTextChanged?: (room: Room) => void
   readonly logger: RoomLogger
+  /** Tells the other instances (stored updates, vouched presence); absent with one instance. */
+  readonly publish?: (signal: RoomSignal) => void
+  readonly metrics?: RoomMetrics
 }
 
 interface Connection {
@@ -184,14 +200,82 @@ export class Room {
     this.captured = []
     if (changes.length > 0) {
       const effective = changes.length === 1 ? changes[0]! : Y.mergeUpdates(changes)
+      const started = performance.now()
       await this.store.appendUpdate(this.id, effective)
+      this.options.metrics?.updateStored((performance.now() - started) / 1000)
       this.logLength += 1
       this.broadcastUpdate(effective)
+      this.options.publish?.({ kind: 'update', data: effective })
       this.scheduleSummary()
       if (this.logLength >= this.options.compactAfterUpdates) void this.compact()
     }
     // No changes means a duplicate, or an update waiting for parts it depends on.
     if (failure !== undefined) throw failure
+  }
+
+  /**
+   * A message from another instance about this statute. Updates were stored there before they
+   * were sent; they are applied in order with this room's own changes and passed on to the people
+   * connected here.
+   */
+  receive(signal: RoomSignal): void {
+    if (this.destroyed) return
+    if (signal.kind === 'awareness') {
+      try {
+        this.applyRemoteAwareness(signal.data)
+      } catch (error) {
+        this.options.logger.warn({ room: this.id, err: error instanceof Error ? error.message : String(error) }, 'ignored malformed presence from another instance')
+      }
+    } else if (signal.kind === 'update') {
+      this.enqueueInternal(() => this.applyRemote(signal.data, REMOTE_ORIGIN))
+    } else {
+      void this.resync()
+    }
+  }
+
+  /** Re-reads the statute from storage and passes on whatever this room had missed. */
+  resync(): Promise<void> {
+    return this.enqueueInternal(async () => {
+      const stored = await this.store.loadDocument(this.id)
+      if (!stored) return
+      for (const update of stored.updates) await this.applyRemote(update, STORAGE_ORIGIN)
+    })
+  }
+
+  private async applyRemote(update: Uint8Array, origin: symbol): Promise<void> {
+    // Parts this room held back (waiting for what they depend on) may be completed by this
+    // update; those parts were never stored, so what changes is stored here, to be safe.
+    const hadPending = this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null
+    this.captured = []
+    try {
+      Y.applyUpdate(this.doc, update, origin)
+    } catch (error) {
+      this.options.logger.warn({ room: this.id, err: error instanceof Error ? error.message : String(error) }, 'could not apply an update from elsewhere')
+    }
+    const changes = this.captured
+    this.captured = []
+    if (changes.length === 0) return
+    const effective = changes.length === 1 ? changes[0]! : Y.mergeUpdates(changes)
+    if (hadPending && origin === REMOTE_ORIGIN) {
+      await this.store.appendUpdate(this.id, effective)
+      this.logLength += 1
+    }
+    if (origin === REMOTE_ORIGIN) this.options.metrics?.updateFromRelay()
+    this.broadcastUpdate(effective)
+  }
+
+  private applyRemoteAwareness(update: Uint8Array): void {
+    // Remember who owns the ids announced elsewhere, so nobody here can speak for them.
+    const decoder = decoding.createDecoder(update)
+    const count = decoding.readVarUint(decoder)
+    for (let i = 0; i < count; i++) {
+      const clientId = decoding.readVarUint(decoder)
+      decoding.readVarUint(decoder)
+      const state = JSON.parse(decoding.readVarString(decoder)) as { user?: { userId?: unknown } } | null
+      const owner = state?.user?.userId
+      if (typeof owner === 'string' && !this.awarenessOwners.has(clientId)) this.awarenessOwners.set(clientId, owner)
+    }
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE_ORIGIN)
   }
 
   private broadcastUpdate(update: Uint8Array): void {
@@ -275,9 +359,14 @@ export class Room {
     }
   }
 
-  private readonly relayAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }): void => {
-    const message = this.awarenessMessage([...added, ...updated, ...removed])
+  private readonly relayAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void => {
+    const changed = [...added, ...updated, ...removed]
+    const message = this.awarenessMessage(changed)
     for (const ws of this.connections.keys()) this.send(ws, message)
+    // Presence announced (or ended) here is passed on to the other instances, vouched already.
+    if (origin !== REMOTE_ORIGIN && this.options.publish && !this.destroyed) {
+      this.options.publish({ kind: 'awareness', data: awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed) })
+    }
   }
 
   private awarenessMessage(clients: number[]): Uint8Array {
@@ -285,6 +374,20 @@ export class Room {
     encoding.writeVarUint(encoder, MessageType.awareness)
     encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients))
     return encoding.toUint8Array(encoder)
+  }
+
+  /** Queues work that is nobody's connection's: its failure is logged, not sent to anyone. */
+  private enqueueInternal(task: () => void | Promise<void>): Promise<void> {
+    const run = this.queue.then(async () => {
+      if (this.destroyed) return
+      try {
+        await task()
+      } catch (error) {
+        this.options.logger.error({ room: this.id, err: error }, 'room task failed')
+      }
+    })
+    this.queue = run
+    return run
   }
 
   private enqueue(ws: WebSocket, task: () => void | Promise<void>): void {

@@ -4,8 +4,9 @@
  * a statute some time after its last connection closed.
  */
 import { docFromUpdates } from './docState.js'
-import { Room, type RoomLogger } from './Room.js'
+import { Room, type RoomLogger, type RoomMetrics } from './Room.js'
 import type { StatuteStore } from '../storage/StatuteStore.js'
+import { LocalRelay, type ClusterEvent, type Relay, type RoomSignal } from '../cluster/Relay.js'
 
 export interface RoomRegistryOptions {
   readonly maxMessageBytes: number
@@ -15,6 +16,9 @@ export interface RoomRegistryOptions {
   /** Whether a statute's text is frozen (its phase), asked when it is loaded. */
   readonly isFrozen?: (id: string) => Promise<boolean>
   readonly onTextChanged?: (id: string) => void
+  /** Other instances (Redis); by default there are none. */
+  readonly relay?: Relay
+  readonly metrics?: RoomMetrics
 }
 
 export class RoomRegistry {
@@ -23,11 +27,46 @@ export class RoomRegistry {
   private readonly idleTimers = new Map<string, NodeJS.Timeout>()
   private readonly unloading = new Map<string, Promise<void>>()
   private closing = false
+  private readonly relay: Relay
 
   constructor(
     private readonly store: StatuteStore,
     private readonly options: RoomRegistryOptions,
-  ) {}
+  ) {
+    this.relay = options.relay ?? new LocalRelay()
+    this.relay.onEvent((event) => this.onClusterEvent(event))
+    // Messages may have been lost (Redis was away): every open statute re-reads storage.
+    this.relay.onGap(() => {
+      for (const room of this.rooms.values()) void room.resync()
+    })
+  }
+
+  /** Freezes or unfreezes a statute's text here and on every other instance. */
+  setFrozen(id: string, frozen: boolean): void {
+    this.rooms.get(id)?.setFrozen(frozen)
+    this.relay.publishEvent({ type: 'frozen', statuteId: id, frozen })
+  }
+
+  /** Ends a person's connections (to one statute, or all) here and on every other instance. */
+  disconnectUser(userId: string, statuteId: string | null): void {
+    this.disconnectLocally(userId, statuteId)
+    this.relay.publishEvent({ type: 'disconnect-user', userId, statuteId })
+  }
+
+  private disconnectLocally(userId: string, statuteId: string | null): void {
+    if (statuteId === null) for (const room of this.rooms.values()) room.disconnectUser(userId)
+    else this.rooms.get(statuteId)?.disconnectUser(userId)
+  }
+
+  private onClusterEvent(event: ClusterEvent): void {
+    if (event.type === 'frozen') this.rooms.get(event.statuteId)?.setFrozen(event.frozen)
+    else if (event.type === 'disconnect-user') this.disconnectLocally(event.userId, event.statuteId)
+  }
+
+  /** True once closeAll() began: new connections are sent elsewhere. */
+  get isClosing(): boolean {
+    return this.closing
+  }
 
   /** Open rooms, for metrics and tests. */
   get openRooms(): ReadonlyMap<string, Room> {
@@ -68,21 +107,39 @@ export class RoomRegistry {
   }
 
   private async load(id: string): Promise<Room | undefined> {
-    const stored = await this.store.loadDocument(id)
-    if (!stored) return undefined
+    // Listen to the other instances before reading storage: whatever they store after this read
+    // arrives as a message, whatever they stored before is in what is read.
+    let room: Room | undefined
+    const early: RoomSignal[] = []
+    await this.relay.joinRoom(id, (signal) => (room ? room.receive(signal) : early.push(signal)))
+    let stored
+    try {
+      stored = await this.store.loadDocument(id)
+    } catch (error) {
+      await this.relay.leaveRoom(id)
+      throw error
+    }
+    if (!stored) {
+      await this.relay.leaveRoom(id)
+      return undefined
+    }
     const doc = docFromUpdates(stored.updates, (index, error) =>
       this.options.logger.error({ room: id, index, err: error }, 'skipped a stored update that could not be applied'),
     )
-    const room = new Room(id, doc, this.store, stored.logLength, {
+    const loaded = new Room(id, doc, this.store, stored.logLength, {
       maxMessageBytes: this.options.maxMessageBytes,
       compactAfterUpdates: this.options.compactAfterUpdates,
       logger: this.options.logger,
       onIdle: (idle) => this.touch(idle),
       onTextChanged: (changed) => this.options.onTextChanged?.(changed.id),
+      publish: (signal) => this.relay.publishRoom(id, signal),
+      ...(this.options.metrics ? { metrics: this.options.metrics } : {}),
     })
-    if (await this.options.isFrozen?.(id)) room.setFrozen(true)
-    this.rooms.set(id, room)
-    return room
+    if (await this.options.isFrozen?.(id)) loaded.setFrozen(true)
+    room = loaded
+    for (const signal of early) loaded.receive(signal)
+    this.rooms.set(id, loaded)
+    return loaded
   }
 
   /** (Re)starts the idle timer: a room without connections is unloaded after roomIdleMs. */
@@ -104,6 +161,7 @@ export class RoomRegistry {
     await room.settle()
     await room.compact()
     await room.close()
+    await this.relay.leaveRoom(room.id)
   }
 
   /** Closes every room: pending changes are stored, clients are told to reconnect. */
@@ -115,5 +173,6 @@ export class RoomRegistry {
     const rooms = [...this.rooms.values()]
     this.rooms.clear()
     await Promise.all(rooms.map((room) => room.close()))
+    await Promise.all(rooms.map((room) => this.relay.leaveRoom(room.id)))
   }
 }

@@ -88,6 +88,11 @@ export function createCollaborationServer(registry: RoomRegistry, options: Colla
       refuse(request, socket, head, CloseCode.notFound, 'Onbekend statuut (unknown statute)')
       return
     }
+    // Shutting down: come back in a moment (to this instance after its restart, or another one).
+    if (registry.isClosing) {
+      refuse(request, socket, head, CloseCode.serviceRestart, 'Server wordt herstart')
+      return
+    }
     void admit(request, url, statuteId).then(
       (admitted) => {
         if ('refusal' in admitted) {

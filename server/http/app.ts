@@ -22,6 +22,8 @@ import { commentRoutes } from './routes/commentRoutes.js'
 import { exportRoutes } from './routes/exportRoutes.js'
 import { importRoutes } from './routes/importRoutes.js'
 import { openApiDocument } from './openapi.js'
+import { metricsRoutes } from './routes/metricsRoutes.js'
+import type { Metrics } from '../metrics/Metrics.js'
 
 export interface HttpOptions {
   readonly maxBodyBytes: number
@@ -31,6 +33,11 @@ export interface HttpOptions {
   readonly trustProxy: boolean
   /** Origins besides the request's own host that may send cookie-authenticated changes. */
   readonly allowedOrigins: readonly string[]
+  readonly metrics: Metrics
+  /** Bearer token that may read /metrics (besides administrators). */
+  readonly metricsToken: string | undefined
+  /** True while shutting down: /healthz answers 503 so load balancers send people elsewhere. */
+  readonly draining: () => boolean
 }
 
 /** The URL with secrets replaced: invitation tokens in the path (API and the link itself), token= in the query. */
@@ -86,7 +93,7 @@ export function createHttpApp(deps: RouteDeps, options: HttpOptions): FastifyIns
     crossOriginEmbedderPolicy: false,
   })
   // After the cookie parser, and for every route (fastify-plugin lifts encapsulation).
-  void app.register(fp(async (root) => registerRequestAuth(root, deps.auth, options.allowedOrigins, deps.cookies)))
+  void app.register(fp(async (root) => registerRequestAuth(root, deps.auth, options.allowedOrigins, deps.cookies, options.metricsToken)))
   // The API speaks JSON only; Fastify would otherwise accept text/plain bodies as strings.
   app.removeContentTypeParser('text/plain')
 
@@ -109,10 +116,12 @@ export function createHttpApp(deps: RouteDeps, options: HttpOptions): FastifyIns
     return reply.status(status).send({ code, message })
   })
 
-  app.get('/healthz', async () => {
+  app.get('/healthz', async (_request, reply) => {
+    if (options.draining()) return reply.status(503).send({ status: 'draining' })
     await deps.store.ping()
     return { status: 'ok' }
   })
+  metricsRoutes(app, options.metrics)
 
   app.get('/api/openapi.json', async () => openApiDocument())
 

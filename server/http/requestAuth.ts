@@ -7,6 +7,7 @@
  * - A state-changing request authenticated by cookie must come from our own origin (Origin, or
  *   Referer when a browser leaves Origin out); otherwise 403.
  */
+import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type {} from '@fastify/cookie'
 import type { AuthService, Principal } from '../auth/AuthService.js'
@@ -17,6 +18,8 @@ export const SESSION_COOKIE = 'samenspel_session'
 declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal
+    /** Authenticated with METRICS_TOKEN: may read /metrics only. */
+    metricsReader: boolean
   }
 }
 
@@ -60,11 +63,23 @@ function safeHost(url: string): string | undefined {
   }
 }
 
-export function registerRequestAuth(app: FastifyInstance, auth: AuthService, allowedOrigins: readonly string[], cookies: CookieOptions): void {
+export function registerRequestAuth(
+  app: FastifyInstance,
+  auth: AuthService,
+  allowedOrigins: readonly string[],
+  cookies: CookieOptions,
+  metricsToken?: string,
+): void {
   app.decorateRequest('principal', undefined)
+  app.decorateRequest('metricsReader', false)
   app.addHook('onRequest', async (request, reply) => {
     const bearer = bearerToken(request.headers.authorization)
     const sessionToken = request.cookies[SESSION_COOKIE]
+    // The monitoring system's own token is good for GET /metrics and nothing else.
+    if (bearer && metricsToken && request.method === 'GET' && request.url.split('?')[0] === '/metrics' && sameSecret(bearer, metricsToken)) {
+      request.metricsReader = true
+      return
+    }
     if (bearer) {
       request.principal = await auth.authenticate({ bearerToken: bearer })
       // A wrong token is an error, not "anonymous": scripts should learn at once.
@@ -78,6 +93,12 @@ export function registerRequestAuth(app: FastifyInstance, auth: AuthService, all
     // The session was extended: so must the browser's cookie, or it still expires at the old time.
     if (sessionToken && request.principal?.renewedUntil) setSessionCookie(reply, sessionToken, request.principal.renewedUntil, cookies)
   })
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const left = createHash('sha256').update(a).digest()
+  const right = createHash('sha256').update(b).digest()
+  return timingSafeEqual(left, right)
 }
 
 /** The signed-in person, or 401. */

@@ -10,6 +10,7 @@ import type { Storage } from '../../storage/StatuteStore.js'
 import type { Mailer } from '../../mail/Mailer.js'
 import type { CommentService } from '../../comments/CommentService.js'
 import type { TemplateTheme } from '../../../model/templates.js'
+import type { Metrics } from '../../metrics/Metrics.js'
 
 /** What the route modules need; wired once in createServer. */
 export interface RouteDeps {
@@ -24,6 +25,7 @@ export interface RouteDeps {
   readonly mailer: Mailer
   readonly comments: CommentService
   readonly cookies: CookieOptions
+  readonly metrics: Metrics
   /** The account with this (lowercased) e-mail address, if any. */
   readonly accountsByEmail: (email: string) => Promise<unknown>
   /** The model clauses currently loaded. */

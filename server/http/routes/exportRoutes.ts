@@ -36,13 +36,13 @@ export function exportRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const doc = docFromUpdates([version.state])
       const input = await buildExportInput(deps.store, id, doc, version)
       doc.destroy()
-      bytes = await exportDocx(input, query)
+      bytes = await deps.metrics.timeExport(() => exportDocx(input, query))
       name = exportFileName(input.statute.title, `-versie-${version.number}`)
     } else {
       const { doc, release } = await deps.agreements.currentArticles(id)
       try {
         const input = await buildExportInput(deps.store, id, doc)
-        bytes = await exportDocx(input, query)
+        bytes = await deps.metrics.timeExport(() => exportDocx(input, query))
         name = exportFileName(input.statute.title, '-concept')
       } finally {
         release()

@@ -1,0 +1,138 @@
+/**
+ * Operational figures for GET /metrics, in Prometheus' text format (prom-client). One registry per
+ * server (tests run several servers in one process), with Node's own process metrics beside ours.
+ *
+ * "Updates per second" is a counter (`samenspel_updates_total`); Prometheus derives the rate with
+ * `rate(samenspel_updates_total[1m])`. For a quick look without Prometheus, the gauge
+ * `samenspel_updates_per_second` gives the rate over the last 10 seconds.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import type { RoomMetrics } from '../collaboration/Room.js'
+import type { RoomRegistry } from '../collaboration/RoomRegistry.js'
+import type { Relay } from '../cluster/Relay.js'
+
+const RATE_WINDOW_S = 10
+
+/** Node's process metrics (CPU, memory, event loop, GC), collected once per process. */
+let processRegistry: Registry | undefined
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry()
+    collectDefaultMetrics({ register: processRegistry, prefix: 'samenspel_process_' })
+  }
+  return processRegistry
+}
+
+export class Metrics implements RoomMetrics {
+  readonly registry = new Registry()
+  private readonly updates: Counter<'source'>
+  private readonly persist: Histogram
+  private readonly exports: Histogram<'outcome'>
+  /** Updates per second, one slot per second over the last RATE_WINDOW_S seconds. */
+  private readonly recent = new Map<number, number>()
+
+  constructor(sources: { rooms: () => RoomRegistry; relay: Relay; storage: string }) {
+    new Gauge({
+      name: 'samenspel_open_statutes',
+      help: 'Statutes loaded in memory on this instance',
+      registers: [this.registry],
+      collect() {
+        this.set(sources.rooms().openRooms.size)
+      },
+    })
+    new Gauge({
+      name: 'samenspel_connections',
+      help: 'Open websocket connections on this instance',
+      registers: [this.registry],
+      collect() {
+        let total = 0
+        for (const room of sources.rooms().openRooms.values()) total += room.connectionCount
+        this.set(total)
+      },
+    })
+    this.updates = new Counter({
+      name: 'samenspel_updates_total',
+      help: 'Document updates applied: stored from a client here, or received from another instance',
+      labelNames: ['source'],
+      registers: [this.registry],
+    })
+    const recent = this.recent
+    new Gauge({
+      name: 'samenspel_updates_per_second',
+      help: `Updates stored from clients on this instance per second, over the last ${RATE_WINDOW_S} s`,
+      registers: [this.registry],
+      collect() {
+        const now = Math.floor(Date.now() / 1000)
+        let sum = 0
+        for (const [second, count] of recent) {
+          if (second > now - RATE_WINDOW_S) sum += count
+          else recent.delete(second)
+        }
+        this.set(sum / RATE_WINDOW_S)
+      },
+    })
+    this.persist = new Histogram({
+      name: 'samenspel_persist_seconds',
+      help: 'Time to store one update before it is relayed',
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [this.registry],
+    })
+    this.exports = new Histogram({
+      name: 'samenspel_export_seconds',
+      help: 'Time to build a Word export',
+      labelNames: ['outcome'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [this.registry],
+    })
+    const relay = sources.relay
+    const relayGauge = (name: string, help: string, read: () => number) =>
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          this.set(read())
+        },
+      })
+    relayGauge('samenspel_relay_published', 'Messages this instance sent to other instances (since start)', () => relay.stats().published)
+    relayGauge('samenspel_relay_received', 'Messages this instance received from other instances (since start)', () => relay.stats().received)
+    relayGauge('samenspel_relay_dropped', 'Messages that could not be sent to other instances (since start)', () => relay.stats().dropped)
+    relayGauge('samenspel_relay_gaps', 'Times the relay lost its connection and statutes were re-read from storage', () => relay.stats().gaps)
+    relayGauge('samenspel_relay_connected', '1 when the other instances can be reached (always 1 with one instance)', () => (relay.connected ? 1 : 0))
+    new Gauge({ name: 'samenspel_info', help: 'Storage engine and relay of this instance', labelNames: ['storage', 'relay'], registers: [this.registry] })
+      .labels(sources.storage, relay.instanceId === 'local' ? 'none' : 'redis')
+      .set(1)
+  }
+
+  updateStored(seconds: number): void {
+    this.updates.inc({ source: 'client' })
+    this.persist.observe(seconds)
+    const second = Math.floor(Date.now() / 1000)
+    this.recent.set(second, (this.recent.get(second) ?? 0) + 1)
+  }
+
+  updateFromRelay(): void {
+    this.updates.inc({ source: 'relay' })
+  }
+
+  /** Times an export; the outcome label says whether it succeeded. */
+  async timeExport<T>(work: () => Promise<T>): Promise<T> {
+    const stop = this.exports.startTimer()
+    try {
+      const result = await work()
+      stop({ outcome: 'ok' })
+      return result
+    } catch (error) {
+      stop({ outcome: 'error' })
+      throw error
+    }
+  }
+
+  text(): Promise<string> {
+    return Registry.merge([processMetrics(), this.registry]).metrics()
+  }
+
+  get contentType(): string {
+    return this.registry.contentType
+  }
+}
