@@ -34,6 +34,11 @@ export interface ApiTokenRecord {
 export interface AccountStore {
   countUsers(): Promise<number>
   createUser(user: UserRecord): Promise<void>
+  /**
+   * Creates `user` only if no account exists at all, atomically (also across instances sharing the
+   * database): true if created, false if some account already existed.
+   */
+  createFirstAdmin(user: UserRecord): Promise<boolean>
   getUser(id: string): Promise<UserRecord | undefined>
   getUserByEmail(email: string): Promise<UserRecord | undefined>
   listUsers(): Promise<UserRecord[]>

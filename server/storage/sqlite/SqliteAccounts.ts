@@ -38,6 +38,15 @@ export class SqliteAccounts implements AccountStore {
   async createUser(user: UserRecord): Promise<void> {
     this.db.prepare(SQL.insertUser).run({ ...user, isAdmin: user.isAdmin ? 1 : 0 })
   }
+  async createFirstAdmin(user: UserRecord): Promise<boolean> {
+    // IMMEDIATE: the write lock is taken before the check, so another connection to the same file
+    // cannot insert between the count and the insert.
+    return this.db.transaction(() => {
+      if ((this.db.prepare(SQL.countUsers).get() as { n: number }).n > 0) return false
+      this.db.prepare(SQL.insertUser).run({ ...user, isAdmin: user.isAdmin ? 1 : 0 })
+      return true
+    }).immediate()
+  }
   async getUser(id: string): Promise<UserRecord | undefined> {
     return toUser(this.db.prepare(SQL.getUser).get(id) as UserRow | undefined)
   }
