@@ -1,0 +1,89 @@
+/**
+ * Parties, memberships and invitations in PostgreSQL.
+ */
+import type pg from 'pg'
+import type { Role } from '../../../model/roles.js'
+import type { AccessStore, InvitationRecord, MemberView, MembershipRecord, PartyRecord } from '../AccessStore.js'
+import type { PgDatabase, Queryable } from './pgDatabase.js'
+
+const PARTY_COLUMNS = `id, statute_id AS "statuteId", name, parent_id AS "parentId", rule, quorum, created_at AS "createdAt"`
+const MEMBERSHIP_COLUMNS = `m.statute_id AS "statuteId", m.user_id AS "userId", m.role, m.party_id AS "partyId", m.can_agree AS "canAgree", m.created_at AS "createdAt"`
+const INVITATION_COLUMNS = `id, statute_id AS "statuteId", email, role, party_id AS "partyId", can_agree AS "canAgree", token_hash AS "tokenHash",
+  created_by AS "createdBy", created_at AS "createdAt", expires_at AS "expiresAt", accepted_at AS "acceptedAt", revoked_at AS "revokedAt"`
+
+// Text is ordered by code point (COLLATE "C"), as SQLite's default BINARY collation does.
+export const ACCESS_SQL = {
+  listParties: `SELECT ${PARTY_COLUMNS} FROM parties WHERE statute_id = $1 ORDER BY created_at COLLATE "C", name COLLATE "C"`,
+  insertParty: `INSERT INTO parties (id, statute_id, name, parent_id, created_at) VALUES ($1, $2, $3, $4, $5)`,
+  getMembership: `SELECT ${MEMBERSHIP_COLUMNS} FROM memberships m WHERE m.statute_id = $1 AND m.user_id = $2`,
+  listMembers: `SELECT ${MEMBERSHIP_COLUMNS}, u.name, u.email, p.name AS "partyName"
+                FROM memberships m JOIN users u ON u.id = m.user_id JOIN parties p ON p.id = m.party_id
+                WHERE m.statute_id = $1 ORDER BY u.name COLLATE "C"`,
+  putMembership: `INSERT INTO memberships (statute_id, user_id, role, party_id, can_agree, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+                  ON CONFLICT (statute_id, user_id) DO UPDATE SET role = excluded.role, party_id = excluded.party_id, can_agree = excluded.can_agree`,
+  deleteMembership: `DELETE FROM memberships WHERE statute_id = $1 AND user_id = $2`,
+  membershipsOf: `SELECT statute_id AS "statuteId", role FROM memberships WHERE user_id = $1`,
+  insertInvitation: `INSERT INTO invitations (id, statute_id, email, role, party_id, can_agree, token_hash, created_by, created_at, expires_at, accepted_at, revoked_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+  listInvitations: `SELECT ${INVITATION_COLUMNS} FROM invitations WHERE statute_id = $1 ORDER BY created_at COLLATE "C" DESC`,
+  getInvitationByHash: `SELECT ${INVITATION_COLUMNS} FROM invitations WHERE token_hash = $1`,
+  // Under READ COMMITTED a second concurrent UPDATE waits, re-checks the WHERE clause on the
+  // committed row and changes nothing: an invitation is accepted once.
+  acceptInvitation: `UPDATE invitations SET accepted_at = $1 WHERE id = $2 AND accepted_at IS NULL AND revoked_at IS NULL`,
+  revokeInvitation: `UPDATE invitations SET revoked_at = $1 WHERE id = $2 AND statute_id = $3 AND accepted_at IS NULL AND revoked_at IS NULL`,
+} as const
+
+export async function insertParty(db: Queryable, party: PartyRecord): Promise<void> {
+  await db.query(ACCESS_SQL.insertParty, [party.id, party.statuteId, party.name, party.parentId, party.createdAt])
+}
+
+export async function putMembership(db: Queryable, m: MembershipRecord): Promise<void> {
+  await db.query(ACCESS_SQL.putMembership, [m.statuteId, m.userId, m.role, m.partyId, m.canAgree, m.createdAt])
+}
+
+export class PgAccess implements AccessStore {
+  constructor(private readonly db: PgDatabase) {}
+
+  private async rows<R extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<R[]> {
+    return (await this.db.query<R>(sql, params)).rows
+  }
+
+  async listParties(statuteId: string): Promise<PartyRecord[]> {
+    return this.rows<PartyRecord>(ACCESS_SQL.listParties, [statuteId])
+  }
+  async createParty(party: PartyRecord): Promise<void> {
+    await insertParty(this.db, party)
+  }
+  async getMembership(statuteId: string, userId: string): Promise<MembershipRecord | undefined> {
+    return (await this.rows<MembershipRecord>(ACCESS_SQL.getMembership, [statuteId, userId]))[0]
+  }
+  async listMembers(statuteId: string): Promise<MemberView[]> {
+    return this.rows<MemberView>(ACCESS_SQL.listMembers, [statuteId])
+  }
+  async putMembership(membership: MembershipRecord): Promise<void> {
+    await putMembership(this.db, membership)
+  }
+  async deleteMembership(statuteId: string, userId: string): Promise<void> {
+    await this.db.query(ACCESS_SQL.deleteMembership, [statuteId, userId])
+  }
+  async listMembershipsOf(userId: string): Promise<Array<{ statuteId: string; role: Role }>> {
+    return this.rows<{ statuteId: string; role: Role }>(ACCESS_SQL.membershipsOf, [userId])
+  }
+  async createInvitation(i: InvitationRecord): Promise<void> {
+    await this.db.query(ACCESS_SQL.insertInvitation, [
+      i.id, i.statuteId, i.email, i.role, i.partyId, i.canAgree, i.tokenHash, i.createdBy, i.createdAt, i.expiresAt, i.acceptedAt, i.revokedAt,
+    ])
+  }
+  async listInvitations(statuteId: string): Promise<InvitationRecord[]> {
+    return this.rows<InvitationRecord>(ACCESS_SQL.listInvitations, [statuteId])
+  }
+  async getInvitationByHash(tokenHash: string): Promise<InvitationRecord | undefined> {
+    return (await this.rows<InvitationRecord>(ACCESS_SQL.getInvitationByHash, [tokenHash]))[0]
+  }
+  async markInvitationAccepted(id: string, at: string): Promise<boolean> {
+    return (await this.db.query(ACCESS_SQL.acceptInvitation, [at, id])).rowCount === 1
+  }
+  async revokeInvitation(statuteId: string, id: string, at: string): Promise<boolean> {
+    return (await this.db.query(ACCESS_SQL.revokeInvitation, [at, id, statuteId])).rowCount === 1
+  }
+}
