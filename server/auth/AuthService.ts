@@ -42,6 +42,8 @@ export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase()
 }
 
+const alreadySetUp = () => conflict('already_set_up', 'Samenspel is al ingericht. Meld u aan.')
+
 export function checkPassword(password: string): void {
   if (password.length < PASSWORD_MIN_LENGTH) throw badRequest(`Kies een wachtwoord van minstens ${PASSWORD_MIN_LENGTH} tekens.`)
   if (password.length > 200) throw badRequest('Het wachtwoord is te lang (maximaal 200 tekens).')
@@ -59,8 +61,6 @@ export class AuthService {
     for (const listener of this.credentialListeners) listener(userId)
   }
 
-  private setupQueue: Promise<unknown> = Promise.resolve()
-
   constructor(
     private readonly accounts: AccountStore,
     private readonly auditStore: AuditStore,
@@ -77,14 +77,7 @@ export class AuthService {
     checkPassword(input.password)
     const email = normaliseEmail(input.email)
     if (await this.accounts.getUserByEmail(email)) throw conflict('email_taken', 'Er bestaat al een account met dit e-mailadres.')
-    const user: UserRecord = {
-      id: newId(),
-      email,
-      name: input.name.trim(),
-      passwordHash: await hashPassword(input.password),
-      isAdmin: input.isAdmin === true || (await this.accounts.countUsers()) === 0,
-      createdAt: new Date().toISOString(),
-    }
+    const user = await this.newUserRecord({ ...input, isAdmin: input.isAdmin === true || (await this.accounts.countUsers()) === 0 })
     try {
       await this.accounts.createUser(user)
     } catch (error) {
@@ -95,17 +88,29 @@ export class AuthService {
     return user
   }
 
+  /** A new account's record (password checked and hashed); not stored yet. */
+  private async newUserRecord(input: { email: string; name: string; password: string; isAdmin: boolean }): Promise<UserRecord> {
+    checkPassword(input.password)
+    return {
+      id: newId(),
+      email: normaliseEmail(input.email),
+      name: input.name.trim(),
+      passwordHash: await hashPassword(input.password),
+      isAdmin: input.isAdmin,
+      createdAt: new Date().toISOString(),
+    }
+  }
+
   /** First run: creates the first administrator, only while no account exists. */
   async setup(input: { email: string; name: string; password: string }, ip: string | null): Promise<UserRecord> {
-    // One at a time: two requests at once would both find no account while hashing their password.
-    const run = this.setupQueue.then(async () => {
-      if (!(await this.needsSetup())) throw conflict('already_set_up', 'Samenspel is al ingericht. Meld u aan.')
-      const user = await this.createUser({ ...input, isAdmin: true })
-      await this.audit.record({ id: user.id, label: user.email, ip }, 'setup.admin', null, { email: user.email })
-      return user
-    })
-    this.setupQueue = run.catch(() => undefined)
-    return run
+    // The early check spares hashing a password for nothing; the store decides atomically (also
+    // between instances sharing one database): of requests arriving together, one creates the
+    // administrator and the others are told the installation is set up.
+    if (!(await this.needsSetup())) throw alreadySetUp()
+    const user = await this.newUserRecord({ ...input, isAdmin: true })
+    if (!(await this.accounts.createFirstAdmin(user))) throw alreadySetUp()
+    await this.audit.record({ id: user.id, label: user.email, ip }, 'setup.admin', null, { email: user.email })
+    return user
   }
 
   /** Checks the password; refuses when too many recent failures; records both outcomes. */
@@ -218,7 +223,9 @@ export class AuthService {
   /** Unattended installs: creates the first administrator from the environment if no account exists. */
   async ensureAdmin(email: string | undefined, password: string | undefined): Promise<UserRecord | undefined> {
     if (!email || !password || !(await this.needsSetup())) return undefined
-    const user = await this.createUser({ email, password, name: email.split('@')[0] ?? 'Beheerder', isAdmin: true })
+    const user = await this.newUserRecord({ email, password, name: email.split('@')[0] ?? 'Beheerder', isAdmin: true })
+    // Several instances starting together: only one creates it.
+    if (!(await this.accounts.createFirstAdmin(user))) return undefined
     await this.audit.record({ id: user.id, label: 'environment', ip: null }, 'setup.admin', null, { email: user.email, via: 'environment' })
     return user
   }
