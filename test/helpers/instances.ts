@@ -106,7 +106,7 @@ export async function instanceToken(instance: Instance): Promise<string> {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(INSTANCE_ADMIN),
   })
-  if (session.status !== 200) throw new Error(`sign-in failed: ${session.status} ${await session.text()}`)
+  if (session.status !== 201 && session.status !== 200) throw new Error(`sign-in failed: ${session.status} ${await session.text()}`)
   const cookie = session.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
   const created = await fetch(`${instance.url}/api/account/tokens`, {
     method: 'POST',
