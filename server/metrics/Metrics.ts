@@ -18,7 +18,7 @@ let processRegistry: Registry | undefined
 function processMetrics(): Registry {
   if (!processRegistry) {
     processRegistry = new Registry()
-    collectDefaultMetrics({ register: processRegistry, prefix: 'samenspel_process_' })
+    collectDefaultMetrics({ register: processRegistry, prefix: 'samenspel_' })
   }
   return processRegistry
 }

@@ -84,6 +84,12 @@ describe('two instances, one database, one Redis', () => {
     await Promise.all([a.rooms.openRooms.get(id)!.settle(), b.rooms.openRooms.get(id)!.settle()])
     // Five client changes: five log entries, not ten (the receiving instance does not store again).
     expect((await a.store.loadDocument(id))!.logLength - before).toBe(5)
+    // /metrics tells the two apart: stored from a client here (3 on A), or relayed from elsewhere.
+    const text = await (await fetch(`${a.url}/metrics`, { headers: { authorization: `Bearer ${a.admin.token}` } })).text()
+    expect(text).toMatch(/samenspel_info\{storage="postgres",relay="redis"\} 1/)
+    expect(text).toMatch(/samenspel_updates_total\{source="client"\} 3\n/)
+    expect(text).toMatch(/samenspel_updates_total\{source="relay"\} 2\n/)
+    expect(text).toMatch(/samenspel_relay_connected 1\n/)
   })
 
   it('passes comments, agreements and phase changes to event streams and rooms on the other instance', async () => {
