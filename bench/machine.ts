@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
+import path from 'node:path'
 
 let clockTicks: number | undefined
 
@@ -51,4 +52,54 @@ export async function waitForQuiet(maxWaitMs: number, thresholdPercent = 25): Pr
     const waitedMs = Math.round(performance.now() - start)
     if (busyPercent <= thresholdPercent || waitedMs >= maxWaitMs) return { waitedMs, busyPercent }
   }
+}
+
+/**
+ * CPU time (ms) used so far by all processes whose command name is one of `names` (e.g. the
+ * PostgreSQL backends and Redis the cluster depends on), and how many there are. Processes that
+ * exit between two readings take their CPU with them, so a difference is a lower bound.
+ */
+export function processesCpuMs(names: readonly string[]): { cpuMs: number; processes: number } {
+  let cpuMs = 0
+  let processes = 0
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8')
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+      if (!names.some((name) => comm.startsWith(name))) continue
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      cpuMs += ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond()
+      processes++
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return { cpuMs, processes }
+}
+
+/**
+ * How long the disk under `dir` takes to flush a small write (fsync), over `count` writes. The
+ * project's server flushes every update before relaying it (SQLite, synchronous=FULL; PostgreSQL
+ * commits likewise), so a disk that other processes keep busy slows it directly, even when the CPU
+ * is idle; each relay run reports this next to the CPU noise.
+ */
+export function diskFlushMs(dir: string, count = 40): { p50: number; p90: number; max: number } {
+  const file = path.join(dir, `.bench-flush-probe-${process.pid}`)
+  const fd = fs.openSync(file, 'w')
+  const times: number[] = []
+  try {
+    for (let i = 0; i < count; i++) {
+      fs.writeSync(fd, 'samenspel flush probe\n')
+      const start = performance.now()
+      fs.fsyncSync(fd)
+      times.push(performance.now() - start)
+    }
+  } finally {
+    fs.closeSync(fd)
+    fs.rmSync(file, { force: true })
+  }
+  times.sort((a, b) => a - b)
+  const at = (q: number): number => Math.round(times[Math.min(times.length - 1, Math.floor(q * times.length))]! * 100) / 100
+  return { p50: at(0.5), p90: at(0.9), max: at(1) }
 }

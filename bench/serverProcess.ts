@@ -16,27 +16,22 @@ import http from 'node:http'
 import net from 'node:net'
 import { ticksPerSecond } from './machine.js'
 
-/** A running server child process. */
-export interface ServerProcess {
-  readonly pid: number
-  /** e.g. http://127.0.0.1:41234 */
-  readonly url: string
+/** A running project server child process. */
+export interface ServerProcess extends ChildServer {
   /** Base URL for y-websocket; the provider appends `/<statute id>`. */
   readonly wsUrl: string
   /** The benchmark administrator's API token for this run (Bearer on HTTP, ?token= on websockets). */
   readonly token: string
-  /** From spawning the child until /healthz answered (ms); signing in for the token comes after. */
-  readonly healthyAfterMs: number
   readonly dataDir: string
-  /** Resident memory now and at its peak (VmHWM), in KB, from /proc. */
-  memory(): { rssKb: number; hwmKb: number }
-  /** User + system CPU time the process has used so far, in ms. */
-  cpuMs(): number
-  /** SIGTERM (the server stores what is pending), then waits for exit; SIGKILL after 15 s. */
-  stop(): Promise<{ exitCode: number | null; signal: string | null; ms: number; killed: boolean }>
 }
 
 const live = new Set<ChildProcess>()
+
+/** Counts `child` (e.g. a client worker) among the children `killAllServers` takes along. */
+export function trackChild(child: ChildProcess): void {
+  live.add(child)
+  child.once('exit', () => live.delete(child))
+}
 
 /** Kills every server child still running; registered on exit so none outlives the benchmark. */
 export function killAllServers(): void {
@@ -91,6 +86,20 @@ export function requestJson<T>(
   })
 }
 
+/** One HTTP request with a binary body (e.g. a Yjs update); the answer's status and text. */
+export function requestRaw(url: string, method: string, body: Uint8Array): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, agent: false, timeout: 10_000, headers: { 'content-type': 'application/octet-stream', 'content-length': body.byteLength } }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }))
+    })
+    req.on('timeout', () => req.destroy(new Error(`${method} ${url} timed out`)))
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
 function readStatus(pid: number): { rssKb: number; hwmKb: number } {
   const text = fs.readFileSync(`/proc/${pid}/status`, 'utf8')
   const field = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? Number.NaN)
@@ -106,28 +115,39 @@ function readCpuMs(pid: number): number {
   return ((utime + stime) * 1000) / ticksPerSecond()
 }
 
-/** Starts the server on a free port with `dataDir` and waits until /healthz answers. */
-export async function startServerProcess(dataDir: string, extraEnv: Record<string, string> = {}): Promise<ServerProcess> {
+/** A server child process (the project's or the stock y-websocket server), as the benchmark sees it. */
+export interface ChildServer {
+  readonly pid: number
+  /** e.g. http://127.0.0.1:41234 */
+  readonly url: string
+  readonly port: number
+  /** From spawning the child until its health URL answered (ms). */
+  readonly healthyAfterMs: number
+  /** Resident memory now and at its peak (VmHWM), in KB, from /proc. */
+  memory(): { rssKb: number; hwmKb: number }
+  /** User + system CPU time the process has used so far, in ms. */
+  cpuMs(): number
+  /** SIGTERM, then waits for exit; SIGKILL after 15 s. */
+  stop(): Promise<{ exitCode: number | null; signal: string | null; ms: number; killed: boolean }>
+}
+
+/**
+ * Starts `node <nodeArgs>` (directly, so the pid is the server's own) with PORT/HOST set to a free
+ * port on 127.0.0.1, forwards its output to our stderr prefixed with `label`, and waits until
+ * GET /healthz answers 200.
+ */
+export async function startChildServer(label: string, nodeArgs: readonly string[], env: Record<string, string> = {}): Promise<ChildServer> {
   const port = await freePort()
   const spawnedAt = performance.now()
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, [...nodeArgs], {
     cwd: process.cwd(),
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-      SAMENSPEL_ADMIN_EMAIL: BENCH_ADMIN.email,
-      SAMENSPEL_ADMIN_PASSWORD: BENCH_ADMIN.password,
-      ...extraEnv,
-    },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   live.add(child)
   // Server log lines (warnings and errors only) go to our stderr, never to our stdout.
   const forward = (chunk: Buffer): void => {
-    process.stderr.write(chunk.toString('utf8').replace(/^(?=.)/gm, '[server] '))
+    process.stderr.write(chunk.toString('utf8').replace(/^(?=.)/gm, `[${label}] `))
   }
   child.stdout?.on('data', forward)
   child.stderr?.on('data', forward)
@@ -138,7 +158,7 @@ export async function startServerProcess(dataDir: string, extraEnv: Record<strin
     })
   })
   const pid = child.pid
-  if (pid === undefined) throw new Error('could not start the server process')
+  if (pid === undefined) throw new Error(`could not start ${label}`)
   const url = `http://127.0.0.1:${port}`
 
   const deadline = Date.now() + 20_000
@@ -155,26 +175,32 @@ export async function startServerProcess(dataDir: string, extraEnv: Record<strin
   }
   if (!up) {
     child.kill('SIGKILL')
-    throw new Error(`server did not become healthy (${earlyExit ? 'it exited' : 'timeout'})`)
+    throw new Error(`${label} did not become healthy (${earlyExit ? 'it exited' : 'timeout'})`)
   }
-  const healthyAfterMs = Math.round(performance.now() - spawnedAt)
-  let token: string
-  try {
-    token = await createApiToken(url)
-  } catch (error) {
-    child.kill('SIGKILL')
-    throw error
-  }
-
+  let last = { rssKb: 0, hwmKb: 0 }
+  let lastCpu = 0
   return {
     pid,
     url,
-    wsUrl: `ws://127.0.0.1:${port}/collab`,
-    token,
-    healthyAfterMs,
-    dataDir,
-    memory: () => readStatus(pid),
-    cpuMs: () => readCpuMs(pid),
+    port,
+    healthyAfterMs: Math.round(performance.now() - spawnedAt),
+    // After the child exited, /proc no longer has it: the last value read stands.
+    memory: () => {
+      try {
+        last = readStatus(pid)
+      } catch {
+        // exited
+      }
+      return last
+    },
+    cpuMs: () => {
+      try {
+        lastCpu = readCpuMs(pid)
+      } catch {
+        // exited
+      }
+      return lastCpu
+    },
     stop: async () => {
       const start = performance.now()
       child.kill('SIGTERM')
@@ -188,6 +214,30 @@ export async function startServerProcess(dataDir: string, extraEnv: Record<strin
       return { exitCode: code, signal, ms: Math.round(performance.now() - start), killed }
     },
   }
+}
+
+/**
+ * Starts the project's server on a free port with `dataDir` (and `extraEnv`, e.g. DATABASE_URL),
+ * waits until /healthz answers and creates the benchmark administrator's API token.
+ */
+export async function startServerProcess(dataDir: string, extraEnv: Record<string, string> = {}, label = 'server'): Promise<ServerProcess> {
+  // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the servers.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)
+  const child = await startChildServer(label, [...nodeArgs, '--import', 'tsx', 'server/main.ts'], {
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    SAMENSPEL_ADMIN_EMAIL: BENCH_ADMIN.email,
+    SAMENSPEL_ADMIN_PASSWORD: BENCH_ADMIN.password,
+    ...extraEnv,
+  })
+  let token: string
+  try {
+    token = await createApiToken(child.url)
+  } catch (error) {
+    await child.stop()
+    throw error
+  }
+  return { ...child, wsUrl: `ws://127.0.0.1:${child.port}/collab`, token, dataDir }
 }
 
 /**
