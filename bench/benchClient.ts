@@ -18,17 +18,24 @@ export interface BenchClient {
 // "possible EventEmitter memory leak" warning, which is noise here, not a leak.
 process.setMaxListeners(0)
 
+/** Where a client connects: the y-websocket base URL (the room is appended) and query parameters. */
+export interface Endpoint {
+  readonly wsUrl: string
+  readonly params: Readonly<Record<string, string>>
+}
+
 /**
- * Opens a client for `statuteId`, authenticated with an API token (`?token=`, as the server
- * accepts it on websockets); it starts connecting at once. Like before authentication existed, it
- * announces no presence: the measured traffic is the document's.
+ * Opens a client for room `room` (a statute id on the project's server, a document name on the
+ * stock one); it starts connecting at once. `server` is either an endpoint or a project server
+ * (authenticated with its API token as `?token=`, as the server accepts it on websockets).
  */
-export function connectClient(server: { readonly wsUrl: string; readonly token: string }, statuteId: string): BenchClient {
+export function connectClient(server: Endpoint | { readonly wsUrl: string; readonly token: string }, room: string): BenchClient {
   const doc = new Y.Doc()
-  const provider = new WebsocketProvider(server.wsUrl, statuteId, doc, {
+  const params = 'params' in server ? { ...server.params } : { token: server.token }
+  const provider = new WebsocketProvider(server.wsUrl, room, doc, {
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
     disableBc: true,
-    params: { token: server.token },
+    params,
     maxBackoffTime: 500,
   })
   return {

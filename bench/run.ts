@@ -1,13 +1,18 @@
 /**
  * Samenspel benchmark: `npm run bench` (add `-- --quick` for a short smoke run).
  *
- * Prints one JSON object to stdout; progress goes to stderr. The server always runs as a child
- * process (bench/serverProcess.ts) so the clients' work does not show up in server numbers.
+ * Prints one JSON object to stdout; progress goes to stderr. Servers always run as child processes
+ * (bench/serverProcess.ts), and so do the clients (bench/clientWorker.ts), so the clients' work
+ * does not show up in server numbers. Options: --quick, --only-relay, --client-workers N,
+ * --rate-100x10 N (inserts per second per client in the 100 × 10 shape).
  *
  * Phases:
- *   1. relay latency, two shapes: many small statutes, and one busy statute;
+ *   1. relay latency (relay.ts), two shapes (100 statutes × 10 clients, 1 statute × 60 clients),
+ *      each against three targets (targets.ts): the stock y-websocket server, the project's server
+ *      on SQLite, and two project instances on PostgreSQL + Redis; `comparison` sums them up;
  *   2. build large (150-article) statutes, restart the server, open them cold;
- *   3. heap per open large statute, measured in a separate process with forced gc.
+ *   3. heap per open large statute, measured in a separate process with forced gc;
+ *   4. Word export of a large statute.
  * The machine may be shared: before each measurement the run waits (bounded) for other processes
  * to go quiet, and reports how busy they were, so a noisy result can be recognised as such.
  */
@@ -17,38 +22,36 @@ import path from 'node:path'
 import { buildStatutes, coldOpens } from './coldOpen.js'
 import { runHeapProbe } from './heap.js'
 import { exportBenchmark } from './exportBench.js'
-import { runLatencyScenario, type LatencyParams, type LatencyResult } from './latency.js'
-import { machineInfo, waitForQuiet } from './machine.js'
+import { diskFlushMs, machineInfo, waitForQuiet } from './machine.js'
+import { runRelay, type RelayResult, type RelayShape } from './relay.js'
 import { killAllServers, startServerProcess } from './serverProcess.js'
-import { median, progress, round } from './stats.js'
+import { median, progress, round, type Distribution } from './stats.js'
+import { cleanUpTargets, startTarget, type TargetKind } from './targets.js'
 
 const quick = process.argv.includes('--quick')
+/** Only the relay comparison (no large statutes, heap or export): for working on it. */
+const onlyRelay = process.argv.includes('--only-relay')
 const began = performance.now()
 
+/** Kills the children and removes temporary data, PostgreSQL schemas and Redis keys (bounded), then exits. */
+function abort(code: number): void {
+  killAllServers()
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true })
+  void Promise.race([cleanUpTargets(), new Promise((resolve) => setTimeout(resolve, 5000))]).finally(() => process.exit(code))
+}
+
 // Bounded in time whatever happens: a hung phase ends the run instead of blocking forever.
-const WATCHDOG_MS = 6 * 60_000
+const WATCHDOG_MS = (quick ? 6 : 16) * 60_000
 const watchdog = setTimeout(() => {
   progress(`watchdog: no result after ${WATCHDOG_MS / 60_000} min, stopping`)
-  killAllServers()
-  process.exit(2)
+  abort(2)
 }, WATCHDOG_MS)
 watchdog.unref()
 
 const tempDirs: string[] = []
-// Interrupted: take the server children and temporary data along instead of orphaning them.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    killAllServers()
-    for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true })
-    process.exit(130)
-  })
-}
+// Interrupted: take the children and temporary data along instead of orphaning them.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => abort(130))
 
-const typing = { insertsPerSecond: 5, charsPerInsert: 2, warmupMs: quick ? 1000 : 3000, measureMs: quick ? 3000 : 12_000, drainMs: 5000 }
-const scenarios: LatencyParams[] = [
-  { name: '10 statutes x 6 clients', statutes: 10, clientsPerStatute: 6, ...typing },
-  { name: '1 statute x 60 clients', statutes: 1, clientsPerStatute: 60, ...typing },
-]
 const large = {
   articlesPerStatute: 150,
   chapters: 10,
@@ -69,48 +72,171 @@ function dirBytes(dir: string): number {
 }
 
 /** Before each measurement: wait this long at most for other processes to go quiet. */
-const QUIET_WAIT_MS = quick ? 2000 : 20_000
-/** CPU of other processes (100 = one core) above which a latency run is repeated once. */
+const QUIET_WAIT_MS = quick ? 2000 : 15_000
+/** CPU of other processes (100 = one core) above which a relay run is repeated once. */
 const NOISY_PERCENT = 25
 
-type QuietWait = Awaited<ReturnType<typeof waitForQuiet>>
-type Attempt = LatencyResult & { quietWait: QuietWait }
+/**
+ * The relay comparison: every shape against every target, the same clients driving each.
+ *
+ * 100 × 10 types at 1 insert per second per client, not 5: each client integrates every insert of
+ * its room (about 50 µs of CPU per delivery here), so 1000 clients at 5 inserts/s would need some
+ * 2.5 cores for the clients alone on a 2-core machine that also runs the server; at 1 insert/s
+ * the clients need about half a core (--rate-100x10 N overrides, to reproduce the overload).
+ */
+const rate100 = Number(argValue('--rate-100x10') ?? 1)
+const shapes: RelayShape[] = [
+  { name: '100 statutes x 10 clients', statutes: 100, clientsPerStatute: 10, insertsPerSecond: rate100, charsPerInsert: 2, warmupMs: quick ? 1500 : 3000, measureMs: quick ? 3000 : 8000, drainMs: 10_000 },
+  { name: '1 statute x 60 clients', statutes: 1, clientsPerStatute: 60, insertsPerSecond: 5, charsPerInsert: 2, warmupMs: quick ? 1000 : 3000, measureMs: quick ? 3000 : 12_000, drainMs: 10_000 },
+]
+const targetKinds: TargetKind[] = ['stock', 'project-sqlite', 'project-cluster']
+/** Client worker processes (see clientWorker.ts); 2 keeps each below saturation at these rates. */
+const CLIENT_WORKERS = Number(argValue('--client-workers') ?? 2)
+/** Repeating a noisy run is skipped once the run has taken this long, to stay bounded. */
+const REPEAT_BUDGET_MS = quick ? 0 : 7 * 60_000
 
-/** One attempt at a scenario on a fresh server, so its peak memory (VmHWM) is this run's alone. */
-async function latencyAttempt(params: LatencyParams): Promise<Attempt> {
-  const server = await startServerProcess(tempDir('latency'))
+function argValue(name: string): string | undefined {
+  const i = process.argv.indexOf(name)
+  return i >= 0 ? process.argv[i + 1] : undefined
+}
+
+type QuietWait = Awaited<ReturnType<typeof waitForQuiet>>
+type Attempt = RelayResult & { quietWait: QuietWait; diskFlushMs: ReturnType<typeof diskFlushMs> }
+type RelayOutcome = (Attempt & { discardedAttempt?: object }) | { target: TargetKind; shape: RelayShape; error: string }
+
+/** One attempt on freshly started servers, so their peak memory (VmHWM) is this run's alone. */
+async function relayAttempt(kind: TargetKind, shape: RelayShape): Promise<Attempt> {
+  const target = await startTarget(kind)
   try {
     const quietWait = await waitForQuiet(QUIET_WAIT_MS, NOISY_PERCENT)
     if (quietWait.busyPercent > NOISY_PERCENT) progress(`machine still busy (${quietWait.busyPercent}% of a core); measuring anyway`)
-    const result = { ...(await runLatencyScenario(server, params)), quietWait }
+    const diskFlush = diskFlushMs(os.tmpdir())
+    const result = { ...(await runRelay(target, shape, CLIENT_WORKERS)), quietWait, diskFlushMs: diskFlush }
     const { p50, p95, p99, count } = result.latencyMs
-    progress(`${params.name}: p50 ${p50} ms, p95 ${p95} ms, p99 ${p99} ms (${count} samples, others used ${result.otherProcessesCpuPercent}% CPU)`)
+    progress(
+      `${kind} ${shape.name}: p50 ${p50} ms, p95 ${p95} ms, p99 ${p99} ms (${count} samples, ${result.missingDeliveries} missing); ` +
+        `server CPU ${result.serversCombined.cpuPercent}%, clients ${result.clientProcesses.map((c) => c.cpuPercent).join('/')}%, others ${result.otherProcessesCpuPercent}%`,
+    )
     return result
   } finally {
-    await server.stop()
+    await target.stop()
   }
 }
 
 /**
- * Runs each scenario; one that other processes disturbed is run once more and the quieter run is
- * kept. The other run is summarised in the report, so nothing is silently thrown away.
+ * Runs each (shape, target); one that other processes disturbed is run once more (while the time
+ * budget allows) and the quieter run is kept; the other is summarised, so nothing is silently
+ * thrown away. A target that fails (e.g. PostgreSQL unreachable) is reported, not fatal.
  */
-async function relayLatency(): Promise<Array<Attempt & { discardedAttempt?: object }>> {
-  const results: Array<Attempt & { discardedAttempt?: object }> = []
-  for (const params of scenarios) {
-    const first = await latencyAttempt(params)
-    if (first.otherProcessesCpuPercent <= NOISY_PERCENT) {
-      results.push(first)
-      continue
+async function relayComparison(): Promise<RelayOutcome[]> {
+  const outcomes: RelayOutcome[] = []
+  for (const shape of shapes) {
+    for (const kind of targetKinds) {
+      try {
+        const first = await relayAttempt(kind, shape)
+        if (first.otherProcessesCpuPercent <= NOISY_PERCENT || performance.now() - began > REPEAT_BUDGET_MS) {
+          outcomes.push(first)
+          continue
+        }
+        progress(`${kind} ${shape.name}: other processes were busy (${first.otherProcessesCpuPercent}%), repeating once`)
+        const second = await relayAttempt(kind, shape)
+        const [kept, dropped] = second.otherProcessesCpuPercent < first.otherProcessesCpuPercent ? [second, first] : [first, second]
+        outcomes.push({ ...kept, discardedAttempt: { latencyMs: dropped.latencyMs, missingDeliveries: dropped.missingDeliveries, otherProcessesCpuPercent: dropped.otherProcessesCpuPercent } })
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error)
+        progress(`${kind} ${shape.name} failed: ${message}`)
+        outcomes.push({ target: kind, shape, error: message })
+      }
     }
-    progress(`${params.name}: other processes were busy, repeating once`)
-    const second = await latencyAttempt(params)
-    const [kept, dropped] = second.otherProcessesCpuPercent < first.otherProcessesCpuPercent ? [second, first] : [first, second]
-    results.push({ ...kept, discardedAttempt: { latencyMs: dropped.latencyMs, otherProcessesCpuPercent: dropped.otherProcessesCpuPercent } })
   }
-  return results
+  return outcomes
 }
 
+/** The few figures per (target, shape) that the comparison is about. */
+function headline(outcome: RelayOutcome | undefined) {
+  if (!outcome) return undefined
+  if ('error' in outcome) return { error: outcome.error }
+  const { p50, p95, p99, count } = outcome.latencyMs
+  return {
+    p50,
+    p95,
+    p99,
+    samples: count,
+    missingDeliveries: outcome.missingDeliveries,
+    serverCpuMs: outcome.serversCombined.cpuMs,
+    serverCpuPercent: outcome.serversCombined.cpuPercent,
+    serverVmHwmMB: outcome.serversCombined.vmHwmMB,
+    ...(outcome.servers.length > 1 ? { perInstance: outcome.servers.map(({ cpuMs, cpuPercent, vmHwmMB }) => ({ cpuMs, cpuPercent, vmHwmMB })) } : {}),
+    clientCpuPercent: outcome.clientProcesses.map((c) => c.cpuPercent),
+    otherProcessesCpuPercent: outcome.otherProcessesCpuPercent,
+  }
+}
+
+/** What may make a run's figures unrepresentative, in words. */
+function caveats(outcome: RelayOutcome | undefined): string[] {
+  if (!outcome || 'error' in outcome) return ['no result']
+  const notes: string[] = []
+  if (outcome.missingDeliveries > 0) notes.push(`${outcome.missingDeliveries} of ${outcome.expectedDeliveries} deliveries missing`)
+  if (outcome.setup.clientsFailed > 0) notes.push(`${outcome.setup.clientsFailed} clients did not connect`)
+  if (outcome.closes.duringMeasurement > 0) notes.push(`${outcome.closes.duringMeasurement} connections closed while measuring`)
+  if (outcome.clientSaturated) notes.push('a client process was saturated (≥ 85 % CPU)')
+  if (outcome.otherProcessesCpuPercent > NOISY_PERCENT) notes.push(`other processes used ${outcome.otherProcessesCpuPercent}% CPU (noisy)`)
+  if (outcome.diskFlushMs.p50 > SLOW_FLUSH_MS) notes.push(`disk flushes were slow before the run (fsync p50 ${outcome.diskFlushMs.p50} ms)`)
+  return notes
+}
+
+const TARGET_RATIO = 1.5
+/** A disk flush slower than this (ms, median) makes the project's figures disk-bound; quiet, this disk flushes in about 0.2 ms. */
+const SLOW_FLUSH_MS = 1
+
+function comparisons(outcomes: RelayOutcome[]) {
+  const find = (kind: TargetKind, shape: RelayShape) => outcomes.find((o) => o.target === kind && o.shape.name === shape.name)
+  const ratio = (a: RelayOutcome | undefined, b: RelayOutcome | undefined, field: 'p50' | 'p99'): number | null =>
+    a && b && !('error' in a) && !('error' in b) && b.latencyMs[field] > 0 ? round(a.latencyMs[field] / b.latencyMs[field], 2) : null
+  return {
+    projectVsStock: {
+      target: `project p99 ≤ ${TARGET_RATIO} × stock p99 (reported, not asserted)`,
+      note: "the project's server appends every update to SQLite (SQLITE_SYNCHRONOUS=FULL: flushed to disk) before relaying it; the stock server relays from memory and stores nothing",
+      shapes: shapes.map((shape) => {
+        const stock = find('stock', shape)
+        const project = find('project-sqlite', shape)
+        const p99Ratio = ratio(project, stock, 'p99')
+        return {
+          shape: shape.name,
+          stock: headline(stock),
+          project: headline(project),
+          ratioP50: ratio(project, stock, 'p50'),
+          ratioP99: p99Ratio,
+          meetsTarget: p99Ratio === null ? null : p99Ratio <= TARGET_RATIO,
+          caveats: { stock: caveats(stock), project: caveats(project) },
+        }
+      }),
+    },
+    clusterVsSingle: {
+      note: "two project instances on PostgreSQL + Redis, a room's clients alternating between them (half of the deliveries cross instances), against one instance on SQLite",
+      shapes: shapes.map((shape) => {
+        const single = find('project-sqlite', shape)
+        const cluster = find('project-cluster', shape)
+        const pairs = cluster && !('error' in cluster) ? cluster.byInstancePair : undefined
+        return {
+          shape: shape.name,
+          singleSqlite: headline(single),
+          cluster: headline(cluster),
+          sameInstance: pairs?.sameInstance && { ...pick(pairs.sameInstance.latencyMs), expected: pairs.sameInstance.expected, missing: pairs.sameInstance.missing },
+          otherInstance: pairs?.otherInstance && { ...pick(pairs.otherInstance.latencyMs), expected: pairs.otherInstance.expected, missing: pairs.otherInstance.missing },
+          ratioP99: ratio(cluster, single, 'p99'),
+          crossInstanceRelayWorks: pairs?.otherInstance ? pairs.otherInstance.missing === 0 && pairs.otherInstance.latencyMs.count > 0 : null,
+          diagnostics: cluster && !('error' in cluster) ? cluster.diagnostics : undefined,
+          caveats: { singleSqlite: caveats(single), cluster: caveats(cluster) },
+        }
+      }),
+    },
+  }
+}
+
+function pick(d: Distribution) {
+  return { p50: d.p50, p95: d.p95, p99: d.p99, samples: d.count }
+}
 async function largeStatutes() {
   const dataDir = tempDir('large')
   progress(`building ${large.statutesBuilt} statutes of ${large.articlesPerStatute} articles`)
@@ -160,44 +286,40 @@ async function largeStatutes() {
 }
 
 async function main(): Promise<void> {
-  const machine = machineInfo()
-  const relay = await relayLatency()
-  const big = await largeStatutes()
-  const exportResult = await exportBenchmark(quick)
+  const machine = { ...machineInfo(), diskFlushMsAtStart: diskFlushMs(os.tmpdir()) }
+  const relay = await relayComparison()
+  const big = onlyRelay ? {} : await largeStatutes()
+  const exportResult = onlyRelay ? undefined : await exportBenchmark(quick)
   const result = {
     benchmark: 'samenspel',
     date: new Date().toISOString(),
     quick,
+    onlyRelay,
     machine,
-    server: {
-      command: 'node --import tsx server/main.ts (child process)',
-      settings: 'defaults: SQLITE_SYNCHRONOUS=FULL, COMPACT_AFTER_UPDATES=500, ROOM_IDLE_MS=30000; LOG_LEVEL=warn',
+    servers: {
+      project: 'node --import tsx server/main.ts (child process); defaults: SQLITE_SYNCHRONOUS=FULL, COMPACT_AFTER_UPDATES=500, ROOM_IDLE_MS=30000; LOG_LEVEL=warn',
+      stock: 'node --import tsx bench/stockServer.ts (child process): setupWSConnection of @y/websocket-server 0.1.1, no persistence',
+      cluster: 'two project children with DATABASE_URL (fresh DATABASE_SCHEMA, dropped afterwards), REDIS_URL (fresh REDIS_PREFIX)',
     },
+    comparison: comparisons(relay),
     notes: {
-      latencyMs: 'time from a local insert until another client of the statute has integrated it; one sample per (insert, receiver)',
-      firstReceiverLatencyMs: 'per insert, the earliest receiver: least delayed by the bench process handling the other deliveries',
-      otherProcessesCpuPercent: 'CPU of all other processes during the window, 100 = one core; above ~25 the run is noisy',
-      rss: 'server RSS includes the tsx loader; idle it was about 30 MB above node dist/server/main.js when compared by hand',
+      latencyMs: 'time from a local insert until another client of the room has integrated it (Yjs applied it); one sample per (insert, receiver); all clients of a room type',
+      firstReceiverLatencyMs: 'per insert, the earliest receiver: least delayed by the client processes handling the other deliveries',
+      missingDeliveries: "expected (insert, receiver) pairs (every other client of the room, connected or not) not seen before the drain ended (1 s without arrivals, at most drainMs)",
+      serverCpu: 'user + system CPU of the server process(es) over the measurement window, from /proc; 100 % = one core',
+      vmHwmMB: "peak resident memory (VmHWM) over the server process's life; each run starts fresh servers, so it covers setup (creating rooms, connecting clients) and the run",
+      clientProcesses: 'the clients run in client worker processes (node --max-semi-space-size=32, fewer GC pauses with 1000 documents); their CPU and event-loop delay show whether they, not the server, limited the result',
+      otherProcessesCpuPercent: 'CPU of all other processes during the window (PostgreSQL and Redis counted apart as backingServicesCpuPercent), 100 = one core; above ~25 the run is noisy and is repeated once',
+      rss: 'server RSS includes the tsx loader (about 30 MB above node dist/server/main.js); the stock server runs under tsx too',
+      clock: 'client workers report their own performance.now(); offsets to the coordinator are calibrated over IPC before and after (error ≤ half the best round trip)',
     },
-    relayLatency: relay.map((r) => ({
-      scenario: r.params.name,
-      params: r.params,
-      latencyMs: r.latencyMs,
-      firstReceiverLatencyMs: r.firstReceiverLatencyMs,
-      lastReceiverLatencyMs: r.lastReceiverLatencyMs,
-      samples: r.latencyMs.count,
-      insertsMeasured: r.insertsMeasured,
-      serverLoad: r.serverLoad,
-      expectedDeliveries: r.expectedDeliveries,
-      missingDeliveries: r.missingDeliveries,
-      serverProcess: r.server,
-      benchProcess: r.benchProcess,
-      otherProcessesCpuPercent: r.otherProcessesCpuPercent,
-      quietWait: r.quietWait,
-      ...(r.discardedAttempt ? { discardedAttempt: r.discardedAttempt } : {}),
-    })),
+    relay: {
+      shapes,
+      clientWorkers: CLIENT_WORKERS,
+      runs: relay.map((r) => ('error' in r ? { target: r.target, shape: r.shape.name, error: r.error } : { ...r, shape: undefined, scenario: r.shape.name, params: r.shape })),
+    },
     ...big,
-    export: { ...exportResult, method: 'exportDocx in the bench process (pure function); peak = RSS and heap sampled every 5 ms during the runs' },
+    ...(exportResult ? { export: { ...exportResult, method: 'exportDocx in the bench process (pure function); peak = RSS and heap sampled every 5 ms during the runs' } } : {}),
     loadAverage1mAtEnd: round(os.loadavg()[0]!, 2),
     durationS: round((performance.now() - began) / 1000, 1),
   }
@@ -211,6 +333,7 @@ try {
   process.exitCode = 1
 } finally {
   killAllServers()
+  await cleanUpTargets()
   for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true })
   clearTimeout(watchdog)
 }

@@ -1,11 +1,10 @@
 /**
- * Simulated people typing: statutes with a number of connected clients each, every client typing
- * a few characters at a steady rate into a paragraph of its own in the first article.
+ * Simulated people typing: every client types a few characters at a steady rate into a paragraph
+ * of its own in the first article of its room.
  */
 import * as Y from 'yjs'
 import { articleFragment, readOutline } from '../model/statuteDoc.js'
-import { connectClient, sameState, waitUntil, whenSynced, type BenchClient } from './benchClient.js'
-import { createStatute, type ServerProcess } from './serverProcess.js'
+import type { BenchClient } from './benchClient.js'
 
 /** One simulated person: a connected client and the text it types into. */
 export interface Typist {
@@ -18,37 +17,22 @@ export interface Typist {
 const TYPED = 'Het college verstrekt de raad tijdig alle inlichtingen die de raad voor de uitoefening van zijn taak nodig heeft. '
 
 /**
- * Creates `statutes` statutes with `perStatute` synced clients each. Each client adds a paragraph
- * of its own at the end of the article body (like a person starting a new lid), and this returns
- * once every client of a statute has every paragraph. Clients are pushed to `opened` as soon as
- * they exist, so the caller can destroy them even if this fails halfway.
+ * Makes a synced client a typist: it adds a paragraph of its own at the end of the first article's
+ * body (like a person starting a new lid) and will type into that. `index` spreads the typists'
+ * starting points over the sample sentence.
  */
-export async function connectTypists(server: ServerProcess, statutes: number, perStatute: number, opened: BenchClient[]): Promise<Typist[][]> {
-  const groups: BenchClient[][] = []
-  for (let s = 0; s < statutes; s++) {
-    const id = await createStatute(server, `Statuut ${s + 1}`, `Gemeente Bankstad ${s + 1}`)
-    const group = Array.from({ length: perStatute }, () => connectClient(server, id))
-    opened.push(...group)
-    groups.push(group)
-  }
-  await Promise.all(groups.flat().map((client) => whenSynced(client, 60_000)))
-  const typists = groups.map((group) =>
-    group.map((client, c): Typist => {
-      const doc = client.doc
-      const articleId = readOutline(doc).chapters[0]?.articles[0]?.id
-      const body = articleId ? articleFragment(doc, articleId, 'body') : undefined
-      if (!body) throw new Error('the new statute has no article body to type into')
-      const paragraph = new Y.XmlElement('paragraph')
-      const text = new Y.XmlText()
-      doc.transact(() => {
-        body.insert(body.length, [paragraph])
-        paragraph.insert(0, [text])
-      })
-      return { client, text, nextAt: 0, cursor: c * 7 }
-    }),
-  )
-  await waitUntil(() => groups.every((g) => g.every((client) => sameState(client.doc, g[0]!.doc))), 30_000, 'setup to converge')
-  return typists
+export function makeTypist(client: BenchClient, index: number): Typist {
+  const doc = client.doc
+  const articleId = readOutline(doc).chapters[0]?.articles[0]?.id
+  const body = articleId ? articleFragment(doc, articleId, 'body') : undefined
+  if (!body) throw new Error('the room has no article body to type into')
+  const paragraph = new Y.XmlElement('paragraph')
+  const text = new Y.XmlText()
+  doc.transact(() => {
+    body.insert(body.length, [paragraph])
+    paragraph.insert(0, [text])
+  })
+  return { client, text, nextAt: 0, cursor: index * 7 }
 }
 
 /**
