@@ -4,11 +4,13 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { afterAll } from 'vitest'
 import { loadConfig, type Config } from '../../server/config.js'
 import { startServer, type SamenspelServer } from '../../server/createServer.js'
 import type { Role } from '../../model/roles.js'
 import type { UserRecord } from '../../server/storage/AccessStore.js'
 import { defaultCredentials } from './credentials.js'
+import { freshSchema, type FreshSchema } from './postgres.js'
 
 export interface TestUser {
   readonly user: UserRecord
@@ -31,26 +33,70 @@ export function tempDataDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'samenspel-test-'))
 }
 
-export async function startTestServer(overrides: Partial<Config> = {}, dataDir = tempDataDir()): Promise<TestServer> {
-  const config = loadConfig({}, { port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', roomIdleMs: 200, clientDir: path.resolve('dist/client'), ...overrides })
-  const server = await startServer(config)
+/**
+ * PostgreSQL schemas of closed test servers. A test may close a server and restart() it later on
+ * the same data (as with a data directory), so they are dropped at the end of the test file, unless
+ * restarted on; restart() hands the schema to the new server.
+ */
+const closedSchemas = new Set<FreshSchema>()
+if (process.env.VITEST) {
+  afterAll(async () => {
+    for (const schema of closedSchemas) await schema.drop()
+    closedSchemas.clear()
+  })
+}
+
+/**
+ * Starts a test server. With SAMENSPEL_TEST_STORAGE=postgres (and no databaseUrl in `overrides`)
+ * it stores in a fresh PostgreSQL schema, kept over restart() and dropped after the server closed
+ * (at the end of the test file); otherwise in SQLite in `dataDir`.
+ */
+export async function startTestServer(overrides: Partial<Config> = {}, dataDir = tempDataDir(), pgSchema?: FreshSchema): Promise<TestServer> {
+  const schema = pgSchema ?? (process.env.SAMENSPEL_TEST_STORAGE === 'postgres' && overrides.databaseUrl === undefined ? await freshSchema() : undefined)
+  const storage: Partial<Config> = schema ? { databaseUrl: schema.url, databaseSchema: schema.schema, databasePoolSize: 4 } : {}
+  const config = loadConfig({}, { port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', roomIdleMs: 200, clientDir: path.resolve('dist/client'), ...storage, ...overrides })
+  let server: SamenspelServer
+  try {
+    server = await startServer(config)
+  } catch (error) {
+    if (!pgSchema) await schema?.drop()
+    throw error
+  }
   const port = Number(new URL(server.url).port)
   const admin = await ensureTestUser(server, 'Beheerder Test', 'admin@samenspel.test')
   defaultCredentials.token = admin.token
+  // After restart() the schema belongs to the new server: closing this one again must not drop it.
+  let handedOver = false
   return {
     ...server,
     admin,
     dataDir,
     config,
     wsUrl: server.url.replace('http', 'ws') + '/collab',
+    close: async () => {
+      await server.close()
+      if (schema && !handedOver) closedSchemas.add(schema)
+    },
     restart: async () => {
+      handedOver = true
+      if (schema) closedSchemas.delete(schema)
       await server.close()
       // The server cut every connection; let this process see its keep-alive sockets close before
       // the new server takes the same port, or fetch may reuse a dead one ("other side closed").
       await new Promise((resolve) => setTimeout(resolve, 100))
-      return startTestServer({ ...overrides, port }, dataDir)
+      try {
+        return await startTestServer({ ...overrides, port }, dataDir, schema)
+      } catch (error) {
+        await schema?.drop()
+        throw error
+      }
     },
   }
+}
+
+/** Environment variables that point a separate process (e.g. a CLI) at this server's PostgreSQL storage, if any. */
+export function storageEnv(config: Config): Record<string, string> {
+  return config.databaseUrl ? { DATABASE_URL: config.databaseUrl, DATABASE_SCHEMA: config.databaseSchema } : {}
 }
 
 export const TEST_PASSWORD = 'correct horse battery staple'

@@ -3,8 +3,6 @@
  * y-websocket clients: decisions are bound to the exact text (fingerprint), outdated the moment the
  * text changes, append-only, only by entitled members; adoption freezes the text.
  */
-import path from 'node:path'
-import Database from 'better-sqlite3'
 import { listenToEvents } from '../helpers/eventStream.js'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
@@ -16,6 +14,7 @@ import type { Role } from '../../model/roles.js'
 import { addMember, api, createStatute, createTestUser, startTestServer, type TestServer, type TestUser } from '../helpers/server.js'
 import { connectClient, stateOf, synced, waitFor, type TestClient } from '../helpers/clients.js'
 import { appendParagraph, articleText } from '../helpers/ydocs.js'
+import { openRawDatabase } from '../helpers/rawDatabase.js'
 
 interface PartyView {
   readonly id: string
@@ -307,19 +306,19 @@ describe('agreements through a real server', () => {
       expect(record.articleText).toContain('Doel')
     }
 
-    // Straight at the database file: the triggers refuse changes and deletions.
-    const db = new Database(path.join(server.dataDir, 'samenspel.sqlite'), { fileMustExist: true })
+    // Straight at the database: its triggers refuse changes and deletions.
+    const db = await openRawDatabase(server.config)
     try {
-      const count = () => (db.prepare('SELECT COUNT(*) AS n FROM agreements WHERE statute_id = ?').get(id) as { n: number }).n
-      expect(count()).toBe(4)
-      expect(() => db.prepare("UPDATE agreements SET decision = 'akkoord' WHERE statute_id = ?").run(id)).toThrow(/append-only/)
-      expect(() => db.prepare('UPDATE agreements SET reason = NULL WHERE id = ?').run(ids[1])).toThrow(/append-only/)
-      expect(() => db.prepare('DELETE FROM agreements WHERE id = ?').run(ids[0])).toThrow(/append-only/)
-      expect(() => db.prepare('DELETE FROM agreements').run()).toThrow(/append-only/)
-      expect(count()).toBe(4)
-      expect((db.prepare('SELECT reason FROM agreements WHERE id = ?').get(ids[1]) as { reason: string }).reason).toBe('Toch liever een kortere termijn.')
+      const count = async () => Number((await db.query('SELECT COUNT(*) AS n FROM agreements WHERE statute_id = ?', id))[0]!.n)
+      expect(await count()).toBe(4)
+      await expect(db.run("UPDATE agreements SET decision = 'akkoord' WHERE statute_id = ?", id)).rejects.toThrow(/append-only/)
+      await expect(db.run('UPDATE agreements SET reason = NULL WHERE id = ?', ids[1])).rejects.toThrow(/append-only/)
+      await expect(db.run('DELETE FROM agreements WHERE id = ?', ids[0])).rejects.toThrow(/append-only/)
+      await expect(db.run('DELETE FROM agreements')).rejects.toThrow(/append-only/)
+      expect(await count()).toBe(4)
+      expect((await db.query('SELECT reason FROM agreements WHERE id = ?', ids[1]))[0]!.reason).toBe('Toch liever een kortere termijn.')
     } finally {
-      db.close()
+      await db.close()
     }
     // The API still reads the same history.
     const again = await api<{ history: RecordView[] }>(server, 'GET', `/api/statutes/${id}/articles/${articleId}/agreements`)

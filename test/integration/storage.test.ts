@@ -6,9 +6,6 @@
  * connection problems.
  */
 import net from 'node:net'
-import path from 'node:path'
-import Database from 'better-sqlite3'
-import type pg from 'pg'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { SqliteStore } from '../../server/storage/sqlite/SqliteStore.js'
@@ -20,72 +17,55 @@ import type { InvitationRecord, MembershipRecord, PartyRecord, UserRecord } from
 import type { AgreementRecord, VersionRecord } from '../../server/storage/AgreementStore.js'
 import type { CommentRecord, ThreadRecord } from '../../server/storage/CommentStore.js'
 import { docFromUpdates, mergeStoredUpdates } from '../../server/collaboration/docState.js'
-import { loadConfig } from '../../server/config.js'
+import { loadConfig, type Config } from '../../server/config.js'
 import { tempDataDir } from '../helpers/server.js'
 import { freshSchema, schemaClient, type FreshSchema } from '../helpers/postgres.js'
 import { seededRandom } from '../helpers/prng.js'
+import { openRawDatabase, type RawDatabase } from '../helpers/rawDatabase.js'
 
 /** One test's storage: a store on fresh, empty storage, and ways to reach that same storage. */
 interface Harness {
   readonly store: Storage
   /** Another store with its own connections on the same storage (a second server instance). */
   twin(): Promise<Storage>
-  /** Raw SQL straight at the database (`?` placeholders); what the database refuses, throws. */
-  sql(text: string, ...params: unknown[]): Promise<{ rows: Array<Record<string, unknown>>; changes: number }>
+  /** Runs raw SQL straight at the database (`?` placeholders); what the database refuses, throws. */
+  run(sql: string, ...params: unknown[]): Promise<number>
   cleanup(): Promise<void>
 }
 
-async function sqliteHarness(): Promise<Harness> {
-  const dir = tempDataDir()
-  const store = new SqliteStore(dir)
-  const opened: Array<{ close(): Promise<void> | void }> = [store]
-  let raw: Database.Database | undefined
+async function harness(location: Pick<Config, 'dataDir' | 'databaseUrl' | 'databaseSchema'>, dropSchema?: () => Promise<void>): Promise<Harness> {
+  const open = (): Storage =>
+    location.databaseUrl
+      ? new PgStore({ connectionString: location.databaseUrl, schema: location.databaseSchema, poolSize: 4 })
+      : new SqliteStore(location.dataDir)
+  const store = open()
+  const opened: Storage[] = [store]
+  let raw: RawDatabase | undefined
   return {
     store,
     twin: async () => {
-      const twin = new SqliteStore(dir)
+      const twin = open()
       opened.push(twin)
       await twin.migrate()
       return twin
     },
-    sql: async (text, ...params) => {
-      raw ??= new Database(path.join(dir, 'samenspel.sqlite'), { fileMustExist: true })
-      const statement = raw.prepare(text)
-      if (statement.reader) return { rows: statement.all(...params) as Array<Record<string, unknown>>, changes: 0 }
-      return { rows: [], changes: statement.run(...params).changes }
+    run: async (sql, ...params) => {
+      raw ??= await openRawDatabase(location)
+      return raw.run(sql, ...params)
     },
     cleanup: async () => {
-      raw?.close()
+      await raw?.close()
       for (const item of opened) await item.close()
+      await dropSchema?.()
     },
   }
 }
 
+const sqliteHarness = () => harness({ dataDir: tempDataDir(), databaseUrl: undefined, databaseSchema: 'public' })
+
 async function postgresHarness(): Promise<Harness> {
   const schema = await freshSchema()
-  const store = new PgStore({ connectionString: schema.url, schema: schema.schema, poolSize: 4 })
-  const opened: Array<{ close(): Promise<void> }> = [store]
-  let raw: pg.Client | undefined
-  return {
-    store,
-    twin: async () => {
-      const twin = new PgStore({ connectionString: schema.url, schema: schema.schema, poolSize: 4 })
-      opened.push(twin)
-      await twin.migrate()
-      return twin
-    },
-    sql: async (text, ...params) => {
-      raw ??= await schemaClient(schema.schema)
-      let n = 0
-      const result = await raw.query(text.replace(/\?/g, () => `$${++n}`), params)
-      return { rows: result.rows as Array<Record<string, unknown>>, changes: result.rowCount ?? 0 }
-    },
-    cleanup: async () => {
-      await raw?.end()
-      for (const item of opened) await item.close()
-      await schema.drop()
-    },
-  }
+  return harness({ dataDir: tempDataDir(), databaseUrl: schema.url, databaseSchema: schema.schema }, schema.drop)
 }
 
 const engines: Array<[string, () => Promise<Harness>]> = [
@@ -454,14 +434,14 @@ describe.each(engines)('storage contract: %s', (_name, makeHarness) => {
       expect(await store.agreements.listAgreements(statuteId)).toEqual(records)
       expect(await store.agreements.listAgreements('other')).toEqual([])
 
-      await expect(h.sql("UPDATE agreements SET decision = 'akkoord' WHERE statute_id = ?", statuteId)).rejects.toThrow(/append-only/)
-      await expect(h.sql('UPDATE agreements SET reason = NULL WHERE id = ?', records[1]!.id)).rejects.toThrow(/append-only/)
-      await expect(h.sql('DELETE FROM agreements WHERE id = ?', records[0]!.id)).rejects.toThrow(/append-only/)
-      await expect(h.sql('DELETE FROM agreements')).rejects.toThrow(/append-only/)
+      await expect(h.run("UPDATE agreements SET decision = 'akkoord' WHERE statute_id = ?", statuteId)).rejects.toThrow(/append-only/)
+      await expect(h.run('UPDATE agreements SET reason = NULL WHERE id = ?', records[1]!.id)).rejects.toThrow(/append-only/)
+      await expect(h.run('DELETE FROM agreements WHERE id = ?', records[0]!.id)).rejects.toThrow(/append-only/)
+      await expect(h.run('DELETE FROM agreements')).rejects.toThrow(/append-only/)
       expect(await store.agreements.listAgreements(statuteId)).toEqual(records)
 
       // Deleting the statute takes its agreements with it.
-      expect((await h.sql('DELETE FROM statutes WHERE id = ?', statuteId)).changes).toBe(1)
+      expect(await h.run('DELETE FROM statutes WHERE id = ?', statuteId)).toBe(1)
       expect(await store.agreements.listAgreements(statuteId)).toEqual([])
       expect(await store.getStatute(statuteId)).toBeUndefined()
     })
