@@ -1,11 +1,11 @@
 /**
  * `npm run export -- <statute-id> <file.docx> [--version N] [--no-comments] [--no-agreements]
- * [--no-toelichting]`: the same export as the HTTP route, straight from the data directory
- * (DATA_DIR), without a running server.
+ * [--no-toelichting]`: the same export as the HTTP route, straight from storage (PostgreSQL when
+ * DATABASE_URL is set, else the data directory DATA_DIR), without a running server.
  */
 import fs from 'node:fs'
 import { loadConfig } from '../config.js'
-import { SqliteStore } from '../storage/sqlite/SqliteStore.js'
+import { openStorage } from '../storage/openStorage.js'
 import { docFromUpdates } from '../collaboration/docState.js'
 import { buildExportInput } from './exportInput.js'
 import { exportDocx } from './exportDocx.js'
@@ -20,7 +20,7 @@ const versionIndex = args.indexOf('--version')
 const versionNumber = versionIndex >= 0 ? Number(args[versionIndex + 1]) : undefined
 
 const config = loadConfig()
-const store = new SqliteStore(config.dataDir, { synchronous: config.sqliteSynchronous })
+const store = openStorage(config)
 try {
   await store.migrate()
   let updates: readonly Uint8Array[]
@@ -31,7 +31,7 @@ try {
     updates = [version.state]
   } else {
     const stored = await store.loadDocument(statuteId)
-    if (!stored) throw new Error(`Statuut ${statuteId} bestaat niet in ${config.dataDir}.`)
+    if (!stored) throw new Error(`Statuut ${statuteId} bestaat niet in ${config.databaseUrl ? `schema ${config.databaseSchema} van de database` : config.dataDir}.`)
     updates = stored.updates
   }
   const doc = docFromUpdates(updates)

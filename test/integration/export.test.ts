@@ -17,7 +17,7 @@ import { defaultChoice } from '../../model/templates.js'
 import { addArticle, addChapter, initStatute } from '../../model/statuteDoc.js'
 import { toSnapshot } from '../../model/snapshot.js'
 import { exportDocx } from '../../server/export/exportDocx.js'
-import { addMember, api, createTestUser, startTestServer, type TestServer } from '../helpers/server.js'
+import { addMember, api, createTestUser, startTestServer, storageEnv, type TestServer } from '../helpers/server.js'
 
 const SOFFICE = ['/usr/bin/soffice', '/usr/bin/libreoffice'].find((p) => fs.existsSync(p))
 
@@ -134,11 +134,11 @@ describe('Word export', () => {
     expect(audit.body.entries.some((e) => e.action === 'export')).toBe(true)
   })
 
-  it('the CLI exports the same statute from the data directory', async () => {
+  it('the CLI exports the same statute from storage (the data directory, or the PostgreSQL schema)', async () => {
     const file = path.join(dir, 'cli.docx')
     await server.close()
     try {
-      const output = execFileSync('npx', ['tsx', 'server/export/cli.ts', statuteId, file, '--no-comments'], { env: { ...process.env, DATA_DIR: server.dataDir }, encoding: 'utf8' })
+      const output = execFileSync('npx', ['tsx', 'server/export/cli.ts', statuteId, file, '--no-comments'], { env: { ...process.env, DATA_DIR: server.dataDir, ...storageEnv(server.config) }, encoding: 'utf8' })
       expect(output).toContain(`${articleCount} artikelen`)
       const { value: html } = await mammoth.convertToHtml({ buffer: fs.readFileSync(file) })
       expect([...html.matchAll(/<h2>Artikel \d+ /g)]).toHaveLength(articleCount)
