@@ -17,6 +17,7 @@ import { addMember, createStatute, createTestUser, startTestServer, tempDataDir,
 import { connectClient, stateOf, synced, waitFor } from '../helpers/clients.js'
 import { openRawSocket, within } from '../helpers/rawSocket.js'
 import { bearer, browserHeaders, http, sessionCookie, signIn } from '../helpers/http.js'
+import { freshSchema } from '../helpers/postgres.js'
 
 const running: Array<{ close(): Promise<void> }> = []
 const cleanup: Array<{ destroy(): void }> = []
@@ -533,6 +534,38 @@ describe('first-run setup', () => {
     )
     expect(answers.map((a) => a.status).sort()).toEqual([201, 409])
     expect(await server.store.accounts.countUsers()).toBe(1)
+  })
+
+  it('two instances sharing one PostgreSQL database: setup requests at the same moment create one administrator', async () => {
+    const schema = await freshSchema()
+    try {
+      const shared = { databaseUrl: schema.url, databaseSchema: schema.schema, databasePoolSize: 2 }
+      const [one, two] = await Promise.all([bareServer(shared), bareServer(shared)])
+      const answers = await Promise.all(
+        [one, two].map((server, i) => http(server, 'POST', '/api/setup', { body: { email: `beheer${i}@gemeente.test`, password: 'een sterk wachtwoord', name: `Beheer ${i}` } })),
+      )
+      expect(answers.map((a) => a.status).sort()).toEqual([201, 409])
+      expectError(answers.find((a) => a.status === 409)!, 409, 'already_set_up')
+      expect(await one.store.accounts.countUsers()).toBe(1)
+      expect(await http(two, 'GET', '/api/setup')).toMatchObject({ body: { needsSetup: false } })
+      await Promise.all([one.close(), two.close()])
+    } finally {
+      await schema.drop()
+    }
+  })
+
+  it('two instances starting together with SAMENSPEL_ADMIN_EMAIL create the administrator once', async () => {
+    const schema = await freshSchema()
+    try {
+      const shared = { databaseUrl: schema.url, databaseSchema: schema.schema, databasePoolSize: 2, adminEmail: 'beheer@gemeente.test', adminPassword: 'wachtwoord uit de omgeving' }
+      const servers = await Promise.all([bareServer(shared), bareServer(shared), bareServer(shared)])
+      expect(await servers[0]!.store.accounts.listUsers()).toEqual([expect.objectContaining({ email: 'beheer@gemeente.test', isAdmin: true })])
+      const audit = await servers[1]!.store.audit.listAll(10)
+      expect(audit.filter((e) => e.action === 'setup.admin')).toHaveLength(1)
+      await Promise.all(servers.map((server) => server.close()))
+    } finally {
+      await schema.drop()
+    }
   })
 
   it('SAMENSPEL_ADMIN_EMAIL/PASSWORD create the administrator at start, only while no account exists', async () => {
