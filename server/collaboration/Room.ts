@@ -92,7 +92,8 @@ export class Room {
   private queue: Promise<void> = Promise.resolve()
   private captured: Uint8Array[] = []
   private logLength: number
-  private compacting = false
+  /** The compaction running now, if any. */
+  private compaction: Promise<void> | undefined
   private summaryTimer: NodeJS.Timeout | undefined
   private destroyed = false
   /** In the phases 'ter vaststelling' and 'vastgesteld' nobody changes the text. */
@@ -207,7 +208,8 @@ export class Room {
       this.broadcastUpdate(effective)
       this.options.publish?.({ kind: 'update', data: effective })
       this.scheduleSummary()
-      if (this.logLength >= this.options.compactAfterUpdates) void this.compact()
+      // In the background; one at a time (a running compaction will be followed by the next trigger).
+      if (this.logLength >= this.options.compactAfterUpdates && !this.compaction) void this.compact()
     }
     // No changes means a duplicate, or an update waiting for parts it depends on.
     if (failure !== undefined) throw failure
@@ -445,18 +447,27 @@ export class Room {
     }
   }
 
-  /** Folds the update log into the snapshot, in the background. */
+  /**
+   * Folds the update log into the snapshot. If a compaction is running (storage may be slow, or
+   * shared with other instances), this waits for it and then compacts what arrived since, so that
+   * afterwards everything stored before the call is folded in.
+   */
   async compact(merge: (updates: readonly Uint8Array[]) => Uint8Array = defaultMerge): Promise<void> {
-    if (this.compacting) return
-    this.compacting = true
+    while (this.compaction) await this.compaction
+    const run = this.runCompaction(merge).finally(() => {
+      if (this.compaction === run) this.compaction = undefined
+    })
+    this.compaction = run
+    await run
+  }
+
+  private async runCompaction(merge: (updates: readonly Uint8Array[]) => Uint8Array): Promise<void> {
     try {
       const result = await this.store.compact(this.id, merge)
       this.logLength = Math.max(0, this.logLength - result.mergedUpdates)
       this.options.logger.info({ room: this.id, ...result }, 'compacted update log')
     } catch (error) {
       this.options.logger.error({ room: this.id, err: error }, 'compaction failed; the log is kept')
-    } finally {
-      this.compacting = false
     }
   }
 

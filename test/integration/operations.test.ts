@@ -53,7 +53,7 @@ describe('GET /metrics', () => {
     expect(sample(before, 'samenspel_open_statutes')).toBe(0)
     expect(sample(before, 'samenspel_connections')).toBe(0)
     expect(before).toContain('samenspel_process_resident_memory_bytes')
-    expect(before).toMatch(/samenspel_info\{storage="sqlite",relay="none"\} 1/)
+    expect(before).toContain(`samenspel_info{storage="${server.config.databaseUrl ? 'postgres' : 'sqlite'}",relay="none"} 1`)
 
     const id = await createStatute(server)
     const editor = await createTestUser(server, 'Griffier Meter')
