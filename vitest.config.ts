@@ -1,11 +1,32 @@
 import { defineConfig } from 'vitest/config'
 
+// Everything runs on SQLite (the default engine); the integration tests run a second time with
+// their test servers on PostgreSQL (a fresh schema each), so both engines are held to the same
+// behaviour. Tests that already cover PostgreSQL explicitly are not repeated.
+const coversPostgresItself = [
+  'test/integration/storage.test.ts',
+  'test/integration/cluster.test.ts',
+  'test/integration/clusterKill.test.ts',
+  'test/integration/copyToPostgres.test.ts',
+]
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
     reporters: ['default', './test/helpers/summaryReporter.ts'],
+    projects: [
+      { extends: true, test: { name: 'sqlite', include: ['test/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'postgres',
+          include: ['test/integration/**/*.test.ts'],
+          exclude: coversPostgresItself,
+          env: { SAMENSPEL_TEST_STORAGE: 'postgres' },
+        },
+      },
+    ],
   },
 })
