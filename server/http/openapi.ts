@@ -127,7 +127,23 @@ export function openApiDocument(): object {
     },
     paths: {
       '/healthz': {
-        get: { summary: 'Ready check', responses: { '200': { description: 'Storage is ready', content: { 'application/json': { schema: { type: 'object', properties: { status: { const: 'ok' } } } } } } } },
+        get: {
+          summary: 'Ready check (for load balancers)',
+          responses: {
+            '200': { description: 'Storage is ready', content: { 'application/json': { schema: { type: 'object', properties: { status: { const: 'ok' } } } } } },
+            '503': { description: 'Shutting down: send people to another instance', content: { 'application/json': { schema: { type: 'object', properties: { status: { const: 'draining' } } } } } },
+          },
+        },
+      },
+      '/metrics': {
+        get: {
+          summary: 'Prometheus metrics (administrators, or Bearer METRICS_TOKEN)',
+          responses: {
+            '200': { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } },
+            '401': { description: 'Not signed in' },
+            '403': { description: 'Not an administrator' },
+          },
+        },
       },
       '/api/statutes': {
         get: {
