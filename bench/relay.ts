@@ -83,7 +83,8 @@ export interface RelayResult {
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never
 
-interface WorkerHandle {
+/** A client worker process and a way to call it. */
+export interface WorkerHandle {
   readonly child: ChildProcess
   call<T>(request: WithoutId<Request>, timeoutMs?: number): Promise<T>
   /** performance.now() of the worker minus that of this process (ms). */
@@ -92,6 +93,28 @@ interface WorkerHandle {
 
 const MB = (kb: number): number => round(kb / 1024, 1)
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * Forks `count` client worker processes. Started before the servers, so their start-up (tsx)
+ * overlaps with the servers'; `runRelay` uses them, `closeClientWorkers` ends them.
+ */
+export function startClientWorkers(count: number): WorkerHandle[] {
+  return Array.from({ length: count }, (_, i) => startWorker(i))
+}
+
+/** Closes the workers' clients and ends the processes (SIGKILL if one does not answer). */
+export async function closeClientWorkers(workers: readonly WorkerHandle[]): Promise<void> {
+  await Promise.all(workers.map((w) => w.call({ type: 'close' }, 10_000).catch(() => w.child.kill('SIGKILL'))))
+  await Promise.all(
+    workers.map((w) => {
+      if (w.child.exitCode !== null || w.child.signalCode !== null) return undefined
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => w.child.kill('SIGKILL'), 5000)
+        w.child.once('exit', () => resolve(clearTimeout(timer)))
+      })
+    }),
+  )
+}
 
 function startWorker(index: number): WorkerHandle {
   const child = fork('bench/clientWorker.ts', [], {
@@ -194,8 +217,11 @@ function convergedRooms(states: Array<Array<{ client: number; room: string; sv: 
   return { converged, rooms: byRoom.size }
 }
 
-/** Runs one shape against a started target; all clients are closed before it returns. */
-export async function runRelay(target: Target, shape: RelayShape, clientWorkers: number): Promise<RelayResult> {
+/**
+ * Runs one shape against a started target with fresh client `workers` (one per room when there
+ * are enough rooms, else the room's clients spread over them). The caller closes the workers.
+ */
+export async function runRelay(target: Target, shape: RelayShape, workers: readonly WorkerHandle[]): Promise<RelayResult> {
   const began = performance.now()
   const label = `${target.kind} ${shape.name}`
   const perRoom = shape.clientsPerStatute
@@ -204,7 +230,7 @@ export async function runRelay(target: Target, shape: RelayShape, clientWorkers:
   const roomsCreatedMs = Math.round(performance.now() - roomsStart)
   // Whole rooms per worker when there are enough rooms (no clock offsets within a room); one busy
   // room is spread over the workers client by client.
-  const workerCount = Math.max(1, Math.min(clientWorkers, shape.statutes * perRoom))
+  const workerCount = workers.length
   const assignments: ClientSpec[][] = Array.from({ length: workerCount }, () => [])
   rooms.forEach((room, r) => {
     for (let p = 0; p < perRoom; p++) {
@@ -213,135 +239,121 @@ export async function runRelay(target: Target, shape: RelayShape, clientWorkers:
       assignments[worker]!.push({ client, room, endpoint: target.endpoint(p) })
     }
   })
-  const workers = assignments.map((_, i) => startWorker(i))
-  try {
-    const rttBefore = await Promise.all(workers.map(calibrate))
-    const offsetsBefore = workers.map((w) => w.offset)
-    progress(`${label}: ${shape.statutes} rooms, connecting ${shape.statutes * perRoom} clients in ${workerCount} client process(es)`)
-    const connected = await Promise.all(workers.map((w, i) => w.call<ConnectReply>({ type: 'connect', clients: assignments[i]!, syncTimeoutMs: 30_000, concurrency: 50 }, 300_000)))
-    const failed = connected.flatMap((c) => c.failed)
-    if (failed.length > 0) progress(`${label}: ${failed.length} clients did not sync, e.g. ${failed[0]!.reason}`)
-    // Every client's paragraph everywhere before typing starts (bounded: a missing relay must not hang the run).
-    let convergence = { converged: 0, rooms: 0 }
-    const convergeDeadline = Date.now() + 20_000
-    for (;;) {
-      const states = await Promise.all(workers.map((w) => w.call<Array<{ client: number; room: string; sv: Array<[number, number]> }>>({ type: 'states' })))
-      convergence = convergedRooms(states)
-      if (convergence.converged === convergence.rooms || Date.now() > convergeDeadline) break
-      await sleep(200)
-    }
-    if (convergence.converged < convergence.rooms) progress(`${label}: only ${convergence.converged}/${convergence.rooms} rooms converged before typing; measuring anyway`)
-
-    await Promise.all(workers.map((w) => w.call({ type: 'type', insertsPerSecond: shape.insertsPerSecond, charsPerInsert: shape.charsPerInsert })))
-    progress(`${label}: warm-up ${shape.warmupMs / 1000} s`)
-    await sleep(shape.warmupMs)
-
-    progress(`${label}: measuring ${shape.measureMs / 1000} s`)
-    const rssIdleKb = target.instances.map((s) => s.memory().rssKb)
-    const rssMaxKb = [...rssIdleKb]
-    const serverCpuStart = target.instances.map((s) => s.cpuMs())
-    const backingStart = processesCpuMs(['postgres', 'redis-server'])
-    const machineStart = machineBusyMs()
-    const selfStart = process.cpuUsage()
-    const sampler = setInterval(() => target.instances.forEach((s, i) => (rssMaxKb[i] = Math.max(rssMaxKb[i]!, s.memory().rssKb))), 250)
-    const windowStart = performance.now()
-    await Promise.all(workers.map((w) => w.call({ type: 'measure' })))
-    await sleep(shape.measureMs)
-    const stopped = await Promise.all(workers.map((w) => w.call<StopReply>({ type: 'stop' })))
-    const windowMs = performance.now() - windowStart
-    clearInterval(sampler)
-    const serverCpu = target.instances.map((s, i) => s.cpuMs() - serverCpuStart[i]!)
-    const backingCpu = processesCpuMs(['postgres', 'redis-server']).cpuMs - backingStart.cpuMs
-    const machineBusy = machineBusyMs() - machineStart
-    const self = process.cpuUsage(selfStart)
-    const selfCpu = (self.user + self.system) / 1000
-
-    const drained = await Promise.all(workers.map((w) => w.call<DrainReply>({ type: 'drain', quietMs: 1000, maxMs: shape.drainMs }, shape.drainMs + 60_000)))
-    const rttAfter = await Promise.all(workers.map(calibrate))
-    const diagnostics = await target.diagnostics()
-    const memory = target.instances.map((s) => s.memory())
-
-    // Onto this process's clock: worker time minus its offset (the mean of both calibrations).
-    const offsets = workers.map((w, i) => (offsetsBefore[i]! + w.offset) / 2)
-    const notes: SenderNotes[] = drained.flatMap((d, i) => d.notes.map((n) => ({ ...n, times: n.times.map((t) => t - offsets[i]!) })))
-    const arrivals = drained.map((d, i) => {
-      const a = d.arrivals
-      for (let k = 4; k < a.length; k += 5) a[k] = a[k]! - offsets[i]!
-      return a
-    })
-    const members = (sender: number): number[] => {
-      const room = Math.floor(sender / perRoom)
-      return Array.from({ length: perRoom }, (_, p) => room * perRoom + p)
-    }
-    const instances = target.instances.length
-    const classify = (sender: number, receiver: number): string => (target.instanceOf(sender % perRoom) === target.instanceOf(receiver % perRoom) ? 'sameInstance' : 'otherInstance')
-    const match = matchArrivals(notes, arrivals, members, instances > 1 ? classify : undefined)
-
-    const closes = drained.flatMap((d) => d.closes)
-    const byCode: Record<string, number> = {}
-    for (const c of closes) byCode[c.code] = (byCode[c.code] ?? 0) + 1
-    const workerCpu = stopped.reduce((sum, s) => sum + s.cpuMs, 0)
-    const serverFigures: ServerFigures[] = target.instances.map((s, i) => ({
-      pid: s.pid,
-      cpuMs: Math.round(serverCpu[i]!),
-      cpuPercent: round((serverCpu[i]! / windowMs) * 100, 1),
-      rssIdleMB: MB(rssIdleKb[i]!),
-      rssMaxMB: MB(Math.max(rssMaxKb[i]!, memory[i]!.rssKb)),
-      vmHwmMB: MB(memory[i]!.hwmKb),
-    }))
-    const totalServerCpu = serverCpu.reduce((a, b) => a + b, 0)
-    const clientProcesses = stopped.map((s, i) => ({ ...s, cpuPercent: round((s.cpuMs / s.windowMs) * 100, 1), drainedMs: drained[i]!.drainedMs }))
-    const result: RelayResult = {
-      target: target.kind,
-      shape: { ...shape, clients: shape.statutes * perRoom, clientWorkers: workerCount },
-      setup: {
-        roomsCreatedMs,
-        clientsSynced: connected.reduce((n, c) => n + c.synced, 0),
-        clientsFailed: failed.length,
-        failedSample: failed.slice(0, 3),
-        connectMs: Math.max(...connected.map((c) => c.connectMs)),
-        roomsConverged: convergence.converged,
-      },
-      insertsMeasured: match.inserts,
-      serverLoad: {
-        updatesInPerS: round(match.inserts / (windowMs / 1000), 1),
-        // Both servers send each update to every connection of the room, the sender included.
-        messagesOutPerS: round((match.inserts * perRoom) / (windowMs / 1000), 1),
-      },
-      expectedDeliveries: match.expectedDeliveries,
-      deliveries: match.deliveries,
-      missingDeliveries: match.expectedDeliveries - match.deliveries,
-      latencyMs: match.all,
-      firstReceiverLatencyMs: match.first,
-      lastReceiverLatencyMs: match.last,
-      ...(instances > 1 ? { byInstancePair: match.byClass } : {}),
-      servers: serverFigures,
-      serversCombined: { cpuMs: Math.round(totalServerCpu), cpuPercent: round((totalServerCpu / windowMs) * 100, 1), vmHwmMB: round(serverFigures.reduce((n, s) => n + s.vmHwmMB, 0), 1) },
-      clientProcesses,
-      clientSaturated: clientProcesses.some((c) => c.cpuPercent >= 85),
-      coordinatorCpuPercent: round((selfCpu / windowMs) * 100, 1),
-      backingServicesCpuPercent: round((Math.max(0, backingCpu) / windowMs) * 100, 1),
-      otherProcessesCpuPercent: round((Math.max(0, machineBusy - totalServerCpu - workerCpu - selfCpu - backingCpu) / windowMs) * 100, 1),
-      closes: { total: closes.length, duringMeasurement: closes.filter((c) => c.duringMeasurement).length, byCode, sample: closes.slice(0, 3) },
-      clientsDisconnectedAtEnd: drained.reduce((n, d) => n + d.disconnectedAtEnd, 0),
-      clock: {
-        calibrationRttMs: round(Math.max(...rttBefore, ...rttAfter), 3),
-        offsetDriftMs: round(Math.max(...workers.map((w, i) => Math.abs(w.offset - offsetsBefore[i]!))), 3),
-      },
-      diagnostics,
-      durationS: round((performance.now() - began) / 1000, 1),
-    }
-    return result
-  } finally {
-    await Promise.all(workers.map((w) => w.call({ type: 'close' }, 10_000).catch(() => w.child.kill('SIGKILL'))))
-    await Promise.all(
-      workers.map((w) => {
-        if (w.child.exitCode !== null || w.child.signalCode !== null) return undefined
-        return new Promise((resolve) => {
-          const timer = setTimeout(() => w.child.kill('SIGKILL'), 5000)
-          w.child.once('exit', () => resolve(clearTimeout(timer)))
-        })
-      }),
-    )
+  const rttBefore = await Promise.all(workers.map(calibrate))
+  const offsetsBefore = workers.map((w) => w.offset)
+  progress(`${label}: ${shape.statutes} rooms, connecting ${shape.statutes * perRoom} clients in ${workerCount} client process(es)`)
+  const connected = await Promise.all(workers.map((w, i) => w.call<ConnectReply>({ type: 'connect', clients: assignments[i]!, syncTimeoutMs: 30_000, concurrency: 50 }, 300_000)))
+  const failed = connected.flatMap((c) => c.failed)
+  if (failed.length > 0) progress(`${label}: ${failed.length} clients did not sync, e.g. ${failed[0]!.reason}`)
+  // Every client's paragraph everywhere before typing starts (bounded: a missing relay must not hang the run).
+  let convergence = { converged: 0, rooms: 0 }
+  const convergeDeadline = Date.now() + 20_000
+  for (;;) {
+    const states = await Promise.all(workers.map((w) => w.call<Array<{ client: number; room: string; sv: Array<[number, number]> }>>({ type: 'states' })))
+    convergence = convergedRooms(states)
+    if (convergence.converged === convergence.rooms || Date.now() > convergeDeadline) break
+    await sleep(200)
   }
+  if (convergence.converged < convergence.rooms) progress(`${label}: only ${convergence.converged}/${convergence.rooms} rooms converged before typing; measuring anyway`)
+
+  await Promise.all(workers.map((w) => w.call({ type: 'type', insertsPerSecond: shape.insertsPerSecond, charsPerInsert: shape.charsPerInsert })))
+  progress(`${label}: warm-up ${shape.warmupMs / 1000} s`)
+  await sleep(shape.warmupMs)
+
+  progress(`${label}: measuring ${shape.measureMs / 1000} s`)
+  const rssIdleKb = target.instances.map((s) => s.memory().rssKb)
+  const rssMaxKb = [...rssIdleKb]
+  const serverCpuStart = target.instances.map((s) => s.cpuMs())
+  const backingStart = processesCpuMs(['postgres', 'redis-server'])
+  const machineStart = machineBusyMs()
+  const selfStart = process.cpuUsage()
+  const sampler = setInterval(() => target.instances.forEach((s, i) => (rssMaxKb[i] = Math.max(rssMaxKb[i]!, s.memory().rssKb))), 250)
+  const windowStart = performance.now()
+  await Promise.all(workers.map((w) => w.call({ type: 'measure' })))
+  await sleep(shape.measureMs)
+  const stopped = await Promise.all(workers.map((w) => w.call<StopReply>({ type: 'stop' })))
+  const windowMs = performance.now() - windowStart
+  clearInterval(sampler)
+  const serverCpu = target.instances.map((s, i) => s.cpuMs() - serverCpuStart[i]!)
+  const backingCpu = processesCpuMs(['postgres', 'redis-server']).cpuMs - backingStart.cpuMs
+  const machineBusy = machineBusyMs() - machineStart
+  const self = process.cpuUsage(selfStart)
+  const selfCpu = (self.user + self.system) / 1000
+
+  const drained = await Promise.all(workers.map((w) => w.call<DrainReply>({ type: 'drain', quietMs: 1000, maxMs: shape.drainMs }, shape.drainMs + 60_000)))
+  const rttAfter = await Promise.all(workers.map(calibrate))
+  const diagnostics = await target.diagnostics()
+  const memory = target.instances.map((s) => s.memory())
+
+  // Onto this process's clock: worker time minus its offset (the mean of both calibrations).
+  const offsets = workers.map((w, i) => (offsetsBefore[i]! + w.offset) / 2)
+  const notes: SenderNotes[] = drained.flatMap((d, i) => d.notes.map((n) => ({ ...n, times: n.times.map((t) => t - offsets[i]!) })))
+  const arrivals = drained.map((d, i) => {
+    const a = d.arrivals
+    for (let k = 4; k < a.length; k += 5) a[k] = a[k]! - offsets[i]!
+    return a
+  })
+  const members = (sender: number): number[] => {
+    const room = Math.floor(sender / perRoom)
+    return Array.from({ length: perRoom }, (_, p) => room * perRoom + p)
+  }
+  const instances = target.instances.length
+  const classify = (sender: number, receiver: number): string => (target.instanceOf(sender % perRoom) === target.instanceOf(receiver % perRoom) ? 'sameInstance' : 'otherInstance')
+  const match = matchArrivals(notes, arrivals, members, instances > 1 ? classify : undefined)
+
+  const closes = drained.flatMap((d) => d.closes)
+  const byCode: Record<string, number> = {}
+  for (const c of closes) byCode[c.code] = (byCode[c.code] ?? 0) + 1
+  const workerCpu = stopped.reduce((sum, s) => sum + s.cpuMs, 0)
+  const serverFigures: ServerFigures[] = target.instances.map((s, i) => ({
+    pid: s.pid,
+    cpuMs: Math.round(serverCpu[i]!),
+    cpuPercent: round((serverCpu[i]! / windowMs) * 100, 1),
+    rssIdleMB: MB(rssIdleKb[i]!),
+    rssMaxMB: MB(Math.max(rssMaxKb[i]!, memory[i]!.rssKb)),
+    vmHwmMB: MB(memory[i]!.hwmKb),
+  }))
+  const totalServerCpu = serverCpu.reduce((a, b) => a + b, 0)
+  const clientProcesses = stopped.map((s, i) => ({ ...s, cpuPercent: round((s.cpuMs / s.windowMs) * 100, 1), drainedMs: drained[i]!.drainedMs }))
+  const result: RelayResult = {
+    target: target.kind,
+    shape: { ...shape, clients: shape.statutes * perRoom, clientWorkers: workerCount },
+    setup: {
+      roomsCreatedMs,
+      clientsSynced: connected.reduce((n, c) => n + c.synced, 0),
+      clientsFailed: failed.length,
+      failedSample: failed.slice(0, 3),
+      connectMs: Math.max(...connected.map((c) => c.connectMs)),
+      roomsConverged: convergence.converged,
+    },
+    insertsMeasured: match.inserts,
+    serverLoad: {
+      updatesInPerS: round(match.inserts / (windowMs / 1000), 1),
+      // Both servers send each update to every connection of the room, the sender included.
+      messagesOutPerS: round((match.inserts * perRoom) / (windowMs / 1000), 1),
+    },
+    expectedDeliveries: match.expectedDeliveries,
+    deliveries: match.deliveries,
+    missingDeliveries: match.expectedDeliveries - match.deliveries,
+    latencyMs: match.all,
+    firstReceiverLatencyMs: match.first,
+    lastReceiverLatencyMs: match.last,
+    ...(instances > 1 ? { byInstancePair: match.byClass } : {}),
+    servers: serverFigures,
+    serversCombined: { cpuMs: Math.round(totalServerCpu), cpuPercent: round((totalServerCpu / windowMs) * 100, 1), vmHwmMB: round(serverFigures.reduce((n, s) => n + s.vmHwmMB, 0), 1) },
+    clientProcesses,
+    clientSaturated: clientProcesses.some((c) => c.cpuPercent >= 85),
+    coordinatorCpuPercent: round((selfCpu / windowMs) * 100, 1),
+    backingServicesCpuPercent: round((Math.max(0, backingCpu) / windowMs) * 100, 1),
+    otherProcessesCpuPercent: round((Math.max(0, machineBusy - totalServerCpu - workerCpu - selfCpu - backingCpu) / windowMs) * 100, 1),
+    closes: { total: closes.length, duringMeasurement: closes.filter((c) => c.duringMeasurement).length, byCode, sample: closes.slice(0, 3) },
+    clientsDisconnectedAtEnd: drained.reduce((n, d) => n + d.disconnectedAtEnd, 0),
+    clock: {
+      calibrationRttMs: round(Math.max(...rttBefore, ...rttAfter), 3),
+      offsetDriftMs: round(Math.max(...workers.map((w, i) => Math.abs(w.offset - offsetsBefore[i]!))), 3),
+    },
+    diagnostics,
+    durationS: round((performance.now() - began) / 1000, 1),
+  }
+  return result
 }

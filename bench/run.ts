@@ -23,10 +23,10 @@ import { buildStatutes, coldOpens } from './coldOpen.js'
 import { runHeapProbe } from './heap.js'
 import { exportBenchmark } from './exportBench.js'
 import { diskFlushMs, machineInfo, waitForQuiet } from './machine.js'
-import { runRelay, type RelayResult, type RelayShape } from './relay.js'
+import { closeClientWorkers, runRelay, startClientWorkers, type RelayResult, type RelayShape } from './relay.js'
 import { killAllServers, startServerProcess } from './serverProcess.js'
 import { median, progress, round, type Distribution } from './stats.js'
-import { cleanUpTargets, startTarget, type TargetKind } from './targets.js'
+import { cleanUpTargets, startTarget, type Target, type TargetKind } from './targets.js'
 
 const quick = process.argv.includes('--quick')
 /** Only the relay comparison (no large statutes, heap or export): for working on it. */
@@ -72,7 +72,7 @@ function dirBytes(dir: string): number {
 }
 
 /** Before each measurement: wait this long at most for other processes to go quiet. */
-const QUIET_WAIT_MS = quick ? 2000 : 15_000
+const QUIET_WAIT_MS = quick ? 2000 : 10_000
 /** CPU of other processes (100 = one core) above which a relay run is repeated once. */
 const NOISY_PERCENT = 25
 
@@ -86,10 +86,14 @@ const NOISY_PERCENT = 25
  */
 const rate100 = Number(argValue('--rate-100x10') ?? 1)
 const shapes: RelayShape[] = [
-  { name: '100 statutes x 10 clients', statutes: 100, clientsPerStatute: 10, insertsPerSecond: rate100, charsPerInsert: 2, warmupMs: quick ? 1500 : 3000, measureMs: quick ? 3000 : 8000, drainMs: 10_000 },
-  { name: '1 statute x 60 clients', statutes: 1, clientsPerStatute: 60, insertsPerSecond: 5, charsPerInsert: 2, warmupMs: quick ? 1000 : 3000, measureMs: quick ? 3000 : 12_000, drainMs: 10_000 },
+  { name: '100 statutes x 10 clients', statutes: 100, clientsPerStatute: 10, insertsPerSecond: rate100, charsPerInsert: 2, warmupMs: quick ? 1500 : 3000, measureMs: quick ? 3000 : 8000, drainMs: quick ? 5000 : 10_000 },
+  { name: '1 statute x 60 clients', statutes: 1, clientsPerStatute: 60, insertsPerSecond: 5, charsPerInsert: 2, warmupMs: quick ? 1000 : 3000, measureMs: quick ? 3000 : 12_000, drainMs: quick ? 5000 : 10_000 },
 ]
-const targetKinds: TargetKind[] = ['stock', 'project-sqlite', 'project-cluster']
+/**
+ * project-sqlite-normal (SQLITE_SYNCHRONOUS=NORMAL: stored, but not flushed to disk before the
+ * relay) separates the cost of the flush from the rest; left out of --quick to keep it short.
+ */
+const targetKinds: TargetKind[] = quick ? ['stock', 'project-sqlite', 'project-cluster'] : ['stock', 'project-sqlite', 'project-sqlite-normal', 'project-cluster']
 /** Client worker processes (see clientWorker.ts); 2 keeps each below saturation at these rates. */
 const CLIENT_WORKERS = Number(argValue('--client-workers') ?? 2)
 /** Repeating a noisy run is skipped once the run has taken this long, to stay bounded. */
@@ -106,12 +110,15 @@ type RelayOutcome = (Attempt & { discardedAttempt?: object }) | { target: Target
 
 /** One attempt on freshly started servers, so their peak memory (VmHWM) is this run's alone. */
 async function relayAttempt(kind: TargetKind, shape: RelayShape): Promise<Attempt> {
-  const target = await startTarget(kind)
+  // The client workers start while the servers do; the clients close before the servers stop.
+  const workers = startClientWorkers(Math.min(CLIENT_WORKERS, shape.statutes * shape.clientsPerStatute))
+  let target: Target | undefined
   try {
+    target = await startTarget(kind)
     const quietWait = await waitForQuiet(QUIET_WAIT_MS, NOISY_PERCENT)
     if (quietWait.busyPercent > NOISY_PERCENT) progress(`machine still busy (${quietWait.busyPercent}% of a core); measuring anyway`)
     const diskFlush = diskFlushMs(os.tmpdir())
-    const result = { ...(await runRelay(target, shape, CLIENT_WORKERS)), quietWait, diskFlushMs: diskFlush }
+    const result = { ...(await runRelay(target, shape, workers)), quietWait, diskFlushMs: diskFlush }
     const { p50, p95, p99, count } = result.latencyMs
     progress(
       `${kind} ${shape.name}: p50 ${p50} ms, p95 ${p95} ms, p99 ${p99} ms (${count} samples, ${result.missingDeliveries} missing); ` +
@@ -119,7 +126,8 @@ async function relayAttempt(kind: TargetKind, shape: RelayShape): Promise<Attemp
     )
     return result
   } finally {
-    await target.stop()
+    await closeClientWorkers(workers)
+    await target?.stop()
   }
 }
 
@@ -165,6 +173,7 @@ function headline(outcome: RelayOutcome | undefined) {
     missingDeliveries: outcome.missingDeliveries,
     serverCpuMs: outcome.serversCombined.cpuMs,
     serverCpuPercent: outcome.serversCombined.cpuPercent,
+    serverCpuUsPerUpdate: outcome.insertsMeasured > 0 ? Math.round((outcome.serversCombined.cpuMs * 1000) / outcome.insertsMeasured) : null,
     serverVmHwmMB: outcome.serversCombined.vmHwmMB,
     ...(outcome.servers.length > 1 ? { perInstance: outcome.servers.map(({ cpuMs, cpuPercent, vmHwmMB }) => ({ cpuMs, cpuPercent, vmHwmMB })) } : {}),
     clientCpuPercent: outcome.clientProcesses.map((c) => c.cpuPercent),
@@ -196,10 +205,11 @@ function comparisons(outcomes: RelayOutcome[]) {
   return {
     projectVsStock: {
       target: `project p99 ≤ ${TARGET_RATIO} × stock p99 (reported, not asserted)`,
-      note: "the project's server appends every update to SQLite (SQLITE_SYNCHRONOUS=FULL: flushed to disk) before relaying it; the stock server relays from memory and stores nothing",
+      note: "the project's server appends every update to SQLite (SQLITE_SYNCHRONOUS=FULL: flushed to disk) before relaying it; the stock server relays from memory and stores nothing. projectSynchronousNormal (full runs only): the project with SQLITE_SYNCHRONOUS=NORMAL, stored but not flushed before relaying, to separate the flush from the rest",
       shapes: shapes.map((shape) => {
         const stock = find('stock', shape)
         const project = find('project-sqlite', shape)
+        const unflushed = find('project-sqlite-normal', shape)
         const p99Ratio = ratio(project, stock, 'p99')
         return {
           shape: shape.name,
@@ -208,7 +218,13 @@ function comparisons(outcomes: RelayOutcome[]) {
           ratioP50: ratio(project, stock, 'p50'),
           ratioP99: p99Ratio,
           meetsTarget: p99Ratio === null ? null : p99Ratio <= TARGET_RATIO,
-          caveats: { stock: caveats(stock), project: caveats(project) },
+          ...(unflushed
+            ? {
+                projectSynchronousNormal: headline(unflushed),
+                ratioP99SynchronousNormal: ratio(unflushed, stock, 'p99'),
+              }
+            : {}),
+          caveats: { stock: caveats(stock), project: caveats(project), ...(unflushed ? { projectSynchronousNormal: caveats(unflushed) } : {}) },
         }
       }),
     },
@@ -311,10 +327,15 @@ async function main(): Promise<void> {
       clientProcesses: 'the clients run in client worker processes (node --max-semi-space-size=32, fewer GC pauses with 1000 documents); their CPU and event-loop delay show whether they, not the server, limited the result',
       otherProcessesCpuPercent: 'CPU of all other processes during the window (PostgreSQL and Redis counted apart as backingServicesCpuPercent), 100 = one core; above ~25 the run is noisy and is repeated once',
       rss: 'server RSS includes the tsx loader (about 30 MB above node dist/server/main.js); the stock server runs under tsx too',
+      serverCpuUsPerUpdate: "server CPU in the window divided by the updates typed in it (each relayed to the room's clients): what one update costs the server(s); meaningful when the server kept up (low p99)",
       clock: 'client workers report their own performance.now(); offsets to the coordinator are calibrated over IPC before and after (error ≤ half the best round trip)',
     },
     relay: {
       shapes,
+      rates:
+        rate100 === 1
+          ? '100 x 10 types 1 insert/s per client (1,000 updates/s in, 10,000 deliveries/s), 1 x 60 types 5/s (300 in, 17,700 deliveries/s): each delivery costs a client ~50 µs of CPU, so 100 x 10 at 5/s would need ~2.5 cores for the clients alone on this 2-core machine'
+          : `100 x 10 types ${rate100} insert(s)/s per client (--rate-100x10); check clientProcesses for saturation`,
       clientWorkers: CLIENT_WORKERS,
       runs: relay.map((r) => ('error' in r ? { target: r.target, shape: r.shape.name, error: r.error } : { ...r, shape: undefined, scenario: r.shape.name, params: r.shape })),
     },

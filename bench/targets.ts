@@ -5,6 +5,7 @@
  *
  *   stock           @y/websocket-server 0.1.1 (bench/stockServer.ts): relays, stores nothing
  *   project-sqlite  the project's server, one instance, SQLite in a temporary DATA_DIR
+ *   project-sqlite-normal  the same with SQLITE_SYNCHRONOUS=NORMAL (not flushed before relaying)
  *   project-cluster two instances of the project's server on PostgreSQL (one fresh schema) and
  *                   Redis (one fresh prefix); a room's clients alternate between the instances
  */
@@ -19,7 +20,7 @@ import type { Endpoint } from './benchClient.js'
 import { createStatute, requestRaw, startChildServer, startServerProcess, type ChildServer, type ServerProcess } from './serverProcess.js'
 import { progress } from './stats.js'
 
-export type TargetKind = 'stock' | 'project-sqlite' | 'project-cluster'
+export type TargetKind = 'stock' | 'project-sqlite' | 'project-sqlite-normal' | 'project-cluster'
 
 export interface Target {
   readonly kind: TargetKind
@@ -90,19 +91,19 @@ function projectRooms(servers: readonly ServerProcess[]): Pick<Target, 'createRo
   }
 }
 
-async function sqliteTarget(): Promise<Target> {
+async function sqliteTarget(synchronous: 'FULL' | 'NORMAL'): Promise<Target> {
   const dataDir = tempDir('relay')
   const removeDir = async (): Promise<void> => fs.rmSync(dataDir, { recursive: true, force: true })
   pendingCleanUps.add(removeDir)
-  const server = await startServerProcess(dataDir).catch(async (error: unknown) => {
+  const server = await startServerProcess(dataDir, { SQLITE_SYNCHRONOUS: synchronous }).catch(async (error: unknown) => {
     pendingCleanUps.delete(removeDir)
     await removeDir()
     throw error
   })
   return {
-    kind: 'project-sqlite',
+    kind: synchronous === 'FULL' ? 'project-sqlite' : 'project-sqlite-normal',
     instances: [server],
-    settings: { command: 'node --import tsx server/main.ts', storage: 'SQLite in a fresh DATA_DIR', env: 'defaults (SQLITE_SYNCHRONOUS=FULL, COMPACT_AFTER_UPDATES=500); LOG_LEVEL=warn' },
+    settings: { command: 'node --import tsx server/main.ts', storage: 'SQLite in a fresh DATA_DIR', env: `SQLITE_SYNCHRONOUS=${synchronous}, other defaults (COMPACT_AFTER_UPDATES=500); LOG_LEVEL=warn` },
     ...projectRooms([server]),
     diagnostics: async () => ({}),
     stop: async () => {
@@ -201,9 +202,12 @@ async function clusterTarget(): Promise<Target> {
   pendingCleanUps.add(cleanUp)
   await dropStaleSchemas(databaseUrl)
   try {
-    // One after the other: the first creates the schema (or runs the migrations) and the administrator.
-    servers.push(await startServerProcess(dataDir, env, 'server A'))
-    servers.push(await startServerProcess(dataDir, env, 'server B'))
+    // Both at once, as a deployment would: migrations run under an advisory lock and the first
+    // administrator is created once across instances (the server's own rules).
+    const started = await Promise.allSettled([startServerProcess(dataDir, env, 'server A'), startServerProcess(dataDir, env, 'server B')])
+    for (const s of started) if (s.status === 'fulfilled') servers.push(s.value)
+    const failure = started.find((s): s is PromiseRejectedResult => s.status === 'rejected')
+    if (failure) throw failure.reason
   } catch (error) {
     await Promise.all(servers.map((s) => s.stop()))
     pendingCleanUps.delete(cleanUp)
@@ -254,6 +258,7 @@ async function clusterTarget(): Promise<Target> {
 export function startTarget(kind: TargetKind): Promise<Target> {
   progress(`starting ${kind}`)
   if (kind === 'stock') return stockTarget()
-  if (kind === 'project-sqlite') return sqliteTarget()
+  if (kind === 'project-sqlite') return sqliteTarget('FULL')
+  if (kind === 'project-sqlite-normal') return sqliteTarget('NORMAL')
   return clusterTarget()
 }
