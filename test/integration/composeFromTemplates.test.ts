@@ -284,6 +284,8 @@ describe('five people opening a just-created template statute at the same moment
   const seen = new Map<string, { state: string; count: number; titles: string[] }>()
 
   it('each of the five sees every clause exactly once and the same document, for three statutes', async () => {
+    // Kept by creation index: the three requests run at once and may finish in any order.
+    const created: Array<{ id: string; state: string; count: number; titles: string[] }> = []
     await Promise.all(
       statutes.map(async (s, index) => {
         const id = await create(server, { title: `Statuut ${index + 1}`, organisation: s.organisation, bodyType: s.bodyType, templates: s.templates })
@@ -310,11 +312,12 @@ describe('five people opening a just-created template statute at the same moment
         // The server's own view agrees with the clients'.
         const json = await statute(server, id)
         expect(json.chapters.flatMap((c) => c.articles.map((a) => a.title))).toEqual(expectedTitles)
-        seen.set(id, { state, count, titles: expectedTitles })
+        created[index] = { id, state, count, titles: expectedTitles }
       }),
     )
+    for (const { id, ...rest } of created) seen.set(id, rest)
     expect(seen.size).toBe(3)
-    expect([...seen.values()].map((s) => s.count)).toEqual([
+    expect(created.map((s) => s.count)).toEqual([
       defaultChoice(themes).themes.reduce((n, t) => n + t.articles.length, 0),
       themes.reduce((n, t) => n + t.articles.length, 0),
       3,
