@@ -35,7 +35,9 @@ export interface ServerFigures {
   readonly cpuMs: number
   /** 100 = one core, over the measurement window. */
   readonly cpuPercent: number
-  readonly rssIdleMB: number
+  /** Started, before any room or client. */
+  readonly rssBeforeClientsMB: number
+  /** Sampled every 250 ms during the measurement window. */
   readonly rssMaxMB: number
   /** Peak resident memory of the process's life (VmHWM); the process served only this run. */
   readonly vmHwmMB: number
@@ -225,6 +227,7 @@ export async function runRelay(target: Target, shape: RelayShape, workers: reado
   const began = performance.now()
   const label = `${target.kind} ${shape.name}`
   const perRoom = shape.clientsPerStatute
+  const rssBeforeKb = target.instances.map((s) => s.memory().rssKb)
   const roomsStart = performance.now()
   const rooms = await createRooms(target, shape.statutes)
   const roomsCreatedMs = Math.round(performance.now() - roomsStart)
@@ -235,7 +238,9 @@ export async function runRelay(target: Target, shape: RelayShape, workers: reado
   rooms.forEach((room, r) => {
     for (let p = 0; p < perRoom; p++) {
       const client = r * perRoom + p
-      const worker = shape.statutes >= workerCount ? r % workerCount : client % workerCount
+      // A split room goes in blocks (not alternating), so a worker's clients are not all on the
+      // same cluster instance (instances alternate by position).
+      const worker = shape.statutes >= workerCount ? r % workerCount : Math.floor((p * workerCount) / perRoom)
       assignments[worker]!.push({ client, room, endpoint: target.endpoint(p) })
     }
   })
@@ -261,8 +266,7 @@ export async function runRelay(target: Target, shape: RelayShape, workers: reado
   await sleep(shape.warmupMs)
 
   progress(`${label}: measuring ${shape.measureMs / 1000} s`)
-  const rssIdleKb = target.instances.map((s) => s.memory().rssKb)
-  const rssMaxKb = [...rssIdleKb]
+  const rssMaxKb = target.instances.map((s) => s.memory().rssKb)
   const serverCpuStart = target.instances.map((s) => s.cpuMs())
   const backingStart = processesCpuMs(['postgres', 'redis-server'])
   const machineStart = machineBusyMs()
@@ -309,7 +313,7 @@ export async function runRelay(target: Target, shape: RelayShape, workers: reado
     pid: s.pid,
     cpuMs: Math.round(serverCpu[i]!),
     cpuPercent: round((serverCpu[i]! / windowMs) * 100, 1),
-    rssIdleMB: MB(rssIdleKb[i]!),
+    rssBeforeClientsMB: MB(rssBeforeKb[i]!),
     rssMaxMB: MB(Math.max(rssMaxKb[i]!, memory[i]!.rssKb)),
     vmHwmMB: MB(memory[i]!.hwmKb),
   }))
