@@ -36,7 +36,10 @@ export interface StatuteStore {
   createStatute(record: StatuteRecord, initialState: Uint8Array, access?: NewStatuteAccess): Promise<void>
   listStatutes(): Promise<StatuteRecord[]>
   getStatute(id: string): Promise<StatuteRecord | undefined>
-  /** Keeps the list's title, organisation and time of last change in step with the document. */
+  /**
+   * Keeps the list's title, organisation and time of last change in step with the document.
+   * U+0000 in title or organisation is left out (PostgreSQL cannot store it in text).
+   */
   updateStatuteSummary(id: string, summary: { title: string; organisation: string; updatedAt: string }): Promise<void>
   loadDocument(id: string): Promise<StoredDocument | undefined>
   /** Appends one update to the log; resolves once it is durable. */
@@ -61,4 +64,9 @@ export interface Storage extends StatuteStore {
   readonly audit: AuditStore
   readonly agreements: AgreementStore
   readonly comments: CommentStore
+}
+
+/** `text` without U+0000, which PostgreSQL cannot store in text; both engines store the same. */
+export function withoutNul(text: string): string {
+  return text.includes('\u0000') ? text.replaceAll('\u0000', '') : text
 }

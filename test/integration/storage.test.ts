@@ -189,6 +189,12 @@ describe.each(engines)('storage contract: %s', (_name, makeHarness) => {
       expect(await store.getStatute('s3')).toMatchObject({ title: 'Nieuwe titel', organisation: 'Gemeente Tiel', updatedAt: '2030-01-01T00:00:00.000Z' })
     })
 
+    it('leaves U+0000 out of the summary (it comes from the document; PostgreSQL cannot store it)', async () => {
+      await store.createStatute(record('s4'), new Uint8Array([0, 0]))
+      await store.updateStatuteSummary('s4', { title: 'Titel\u0000 met\u0000\u0000 nul', organisation: '\u0000Gemeente\tTiel', updatedAt: '2030-01-01T00:00:00.000Z' })
+      expect(await store.getStatute('s4')).toMatchObject({ title: 'Titel met nul', organisation: 'Gemeente\tTiel' })
+    })
+
     it('creates a statute with its parties and members atomically: one bad member, nothing stored', async () => {
       await store.accounts.createUser(user('u1', 'Eerste'))
       const access = {

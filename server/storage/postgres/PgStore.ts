@@ -14,6 +14,7 @@
 import type pg from 'pg'
 import type { BodyType } from '../../../model/statuteDoc.js'
 import type { CompactionResult, NewStatuteAccess, StatuteRecord, Storage, StoredDocument } from '../StatuteStore.js'
+import { withoutNul } from '../StatuteStore.js'
 import { PgAccounts } from './PgAccounts.js'
 import { PgAccess, insertParty, putMembership } from './PgAccess.js'
 import { PgAudit } from './PgAudit.js'
@@ -130,7 +131,9 @@ export class PgStore implements Storage {
   }
 
   async updateStatuteSummary(id: string, s: { title: string; organisation: string; updatedAt: string }): Promise<void> {
-    await this.db.query(SQL.updateSummary, [s.title, s.organisation, s.updatedAt, id])
+    // Title and organisation come from the co-edited document, where anyone with write access can
+    // type anything; PostgreSQL cannot store U+0000 in text, so it is left out (as in SQLite).
+    await this.db.query(SQL.updateSummary, [withoutNul(s.title), withoutNul(s.organisation), s.updatedAt, id])
   }
 
   async loadDocument(id: string): Promise<StoredDocument | undefined> {

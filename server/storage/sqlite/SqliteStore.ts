@@ -10,6 +10,7 @@ import path from 'node:path'
 import Database from 'better-sqlite3'
 import type { BodyType } from '../../../model/statuteDoc.js'
 import type { CompactionResult, NewStatuteAccess, StatuteRecord, Storage, StoredDocument } from '../StatuteStore.js'
+import { withoutNul } from '../StatuteStore.js'
 import { SqliteAccounts } from './SqliteAccounts.js'
 import { ACCESS_SQL, SqliteAccess } from './SqliteAccess.js'
 import { SqliteAudit } from './SqliteAudit.js'
@@ -103,7 +104,8 @@ export class SqliteStore implements Storage {
   }
 
   async updateStatuteSummary(id: string, s: { title: string; organisation: string; updatedAt: string }): Promise<void> {
-    this.db.prepare(SQL.updateSummary).run(s.title, s.organisation, s.updatedAt, id)
+    // From the co-edited document; U+0000 is left out, as PostgreSQL must (same list in both engines).
+    this.db.prepare(SQL.updateSummary).run(withoutNul(s.title), withoutNul(s.organisation), s.updatedAt, id)
   }
 
   async loadDocument(id: string): Promise<StoredDocument | undefined> {
