@@ -27,6 +27,17 @@ export const FROZEN_PHASES: readonly Phase[] = ['ter-vaststelling', 'vastgesteld
 /** Phase changes a beheerder may make directly (adoption and revision have their own routes). */
 const MANUAL_PHASES: readonly Phase[] = ['concept', 'in-bespreking', 'ter-vaststelling']
 
+/** How often adoption checks again when decisions keep arriving between its check and its write. */
+const ADOPTION_ATTEMPTS = 5
+
+// The phase rules are checked twice: early, for a quick answer, and by the store in the same
+// atomic step as the write, so that two requests (on one instance or on several sharing the
+// database) cannot both pass. Losing that race gives the same answer as the early check.
+const adoptedNoDecisions = () => conflict('adopted', 'Dit statuut is vastgesteld. Start eerst een nieuwe herziening.')
+const adoptedNoPhase = () => conflict('adopted', 'Dit statuut is vastgesteld. Start een nieuwe herziening om het te wijzigen.')
+const notTerVaststelling = () => conflict('wrong_phase', 'Zet het statuut eerst in de fase ‘ter vaststelling’.')
+const notAdopted = () => conflict('wrong_phase', 'Alleen een vastgesteld statuut krijgt een nieuwe herziening.')
+
 export class AgreementService {
   constructor(
     private readonly store: Storage,
@@ -77,7 +88,7 @@ export class AgreementService {
   async decide(principal: Principal, ip: string | null, statuteId: string, articleId: string, input: { party: string; decision: Decision; reason?: string | undefined; fingerprint: string }) {
     const membership = await this.access.member(principal, statuteId)
     const { phase } = await this.store.agreements.getPhase(statuteId)
-    if (phase === 'vastgesteld') throw conflict('adopted', 'Dit statuut is vastgesteld. Start eerst een nieuwe herziening.')
+    if (phase === 'vastgesteld') throw adoptedNoDecisions()
     const parties = await this.parties(statuteId)
     if (!parties.some((p) => p.id === input.party)) throw badRequest('Deze partij bestaat niet in dit statuut.')
     if (!decidesItself(parties, input.party)) throw badRequest('Deze partij stemt in via haar onderdelen (bijvoorbeeld de fracties).')
@@ -105,6 +116,8 @@ export class AgreementService {
         articleText: article.text,
         createdAt: new Date().toISOString(),
       })
+      // Adopted after the check above (the store refuses decisions on an adopted statute).
+      if (!record) throw adoptedNoDecisions()
       await this.audit.record(actorOf(principal, ip), 'agreement', statuteId, { articleId, party: input.party, decision: input.decision })
       this.events.publish(statuteId, { type: 'agreements', data: publicRecord(record) })
       return publicRecord(record)
@@ -115,51 +128,61 @@ export class AgreementService {
 
   async setPhase(principal: Principal, ip: string | null, statuteId: string, phase: Phase): Promise<void> {
     await this.access.require(principal, statuteId, canManage)
-    const current = await this.store.agreements.getPhase(statuteId)
     if (!MANUAL_PHASES.includes(phase)) throw badRequest('Vaststellen gaat via de vaststelling, niet via de fase.')
-    if (current.phase === 'vastgesteld') throw conflict('adopted', 'Dit statuut is vastgesteld. Start een nieuwe herziening om het te wijzigen.')
-    await this.store.agreements.setPhase(statuteId, phase)
+    const from = await this.store.agreements.setPhase(statuteId, phase, { notIn: ['vastgesteld'] })
+    if (!from) throw adoptedNoPhase()
     this.rooms.setFrozen(statuteId, FROZEN_PHASES.includes(phase))
-    await this.audit.record(actorOf(principal, ip), 'phase', statuteId, { from: current.phase, to: phase })
+    await this.audit.record(actorOf(principal, ip), 'phase', statuteId, { from, to: phase })
     this.events.publish(statuteId, { type: 'phase', data: { phase } })
   }
 
   /** Adoption: only in "ter vaststelling", only when every party agrees to every current text. */
   async adopt(principal: Principal, ip: string | null, statuteId: string, input: { decisionDate: string; decisionReference: string }) {
     await this.access.require(principal, statuteId, canManage)
-    const { phase } = await this.store.agreements.getPhase(statuteId)
-    if (phase !== 'ter-vaststelling') throw conflict('wrong_phase', 'Zet het statuut eerst in de fase ‘ter vaststelling’.')
+    if ((await this.store.agreements.getPhase(statuteId)).phase !== 'ter-vaststelling') throw notTerVaststelling()
     const { articles, doc, release } = await this.currentArticles(statuteId)
     try {
       const parties = await this.parties(statuteId)
-      const states = partyStates(parties, await this.store.agreements.listAgreements(statuteId), new Map(articles.map((a) => [a.id, a.fingerprint])))
-      const missing = articles.flatMap((a) =>
-        topLevelParties(parties)
-          .filter((p) => states.get(a.id)?.get(p.id)?.state !== 'akkoord')
-          .map((p) => ({ articleId: a.id, number: a.number, party: p.name, state: states.get(a.id)?.get(p.id)?.state ?? 'open' })),
-      )
-      if (articles.length === 0 || missing.length > 0) {
-        throw conflict('not_agreed', `Nog niet alle partijen zijn akkoord met alle artikelen (${missing.length} open, bezwaar of verouderd).`, { missing })
+      const fingerprints = new Map(articles.map((a) => [a.id, a.fingerprint]))
+      for (let attempt = 1; ; attempt += 1) {
+        const records = await this.store.agreements.listAgreements(statuteId)
+        const states = partyStates(parties, records, fingerprints)
+        const missing = articles.flatMap((a) =>
+          topLevelParties(parties)
+            .filter((p) => states.get(a.id)?.get(p.id)?.state !== 'akkoord')
+            .map((p) => ({ articleId: a.id, number: a.number, party: p.name, state: states.get(a.id)?.get(p.id)?.state ?? 'open' })),
+        )
+        if (articles.length === 0 || missing.length > 0) {
+          throw conflict('not_agreed', `Nog niet alle partijen zijn akkoord met alle artikelen (${missing.length} open, bezwaar of verouderd).`, { missing })
+        }
+        // Stored only if the statute is still "ter vaststelling" and no decision was recorded since
+        // the records above were read, both checked in the store's transaction.
+        const version = await this.store.agreements.addVersion(
+          {
+            statuteId,
+            label: `Vastgesteld op ${input.decisionDate} (${input.decisionReference})`,
+            kind: 'adopted',
+            state: Y.encodeStateAsUpdate(doc),
+            snapshot: JSON.stringify(toSnapshot(doc)),
+            createdBy: principal.user.id,
+            createdAt: new Date().toISOString(),
+            decisionDate: input.decisionDate,
+            decisionReference: input.decisionReference,
+          },
+          { setPhase: 'vastgesteld', requirePhase: { from: ['ter-vaststelling'] }, agreementsSeen: records.length },
+        )
+        if (version) {
+          this.rooms.setFrozen(statuteId, true)
+          await this.audit.record(actorOf(principal, ip), 'adoption', statuteId, { version: version.number, decisionDate: input.decisionDate, decisionReference: input.decisionReference })
+          this.events.publish(statuteId, { type: 'phase', data: { phase: 'vastgesteld' } })
+          this.events.publish(statuteId, { type: 'versions' })
+          return { number: version.number, label: version.label }
+        }
+        // Another request came first: an adoption or phase change (answered as above), or a
+        // decision (checked again with it).
+        if ((await this.store.agreements.getPhase(statuteId)).phase !== 'ter-vaststelling') throw notTerVaststelling()
+        if (attempt >= ADOPTION_ATTEMPTS) throw conflict('try_again', 'Er kwamen steeds nieuwe besluiten binnen tijdens het vaststellen. Probeer het opnieuw.')
       }
-      const version = await this.store.agreements.addVersion(
-        {
-          statuteId,
-          label: `Vastgesteld op ${input.decisionDate} (${input.decisionReference})`,
-          kind: 'adopted',
-          state: Y.encodeStateAsUpdate(doc),
-          snapshot: JSON.stringify(toSnapshot(doc)),
-          createdBy: principal.user.id,
-          createdAt: new Date().toISOString(),
-          decisionDate: input.decisionDate,
-          decisionReference: input.decisionReference,
-        },
-        'vastgesteld',
-      )
-      this.rooms.setFrozen(statuteId, true)
-      await this.audit.record(actorOf(principal, ip), 'adoption', statuteId, { version: version.number, decisionDate: input.decisionDate, decisionReference: input.decisionReference })
-      this.events.publish(statuteId, { type: 'phase', data: { phase: 'vastgesteld' } })
-      this.events.publish(statuteId, { type: 'versions' })
-      return { number: version.number, label: version.label }
     } finally {
       release()
     }
@@ -168,11 +191,10 @@ export class AgreementService {
   /** A new concept revision of an adopted statute; agreements on unchanged articles stay valid. */
   async startRevision(principal: Principal, ip: string | null, statuteId: string): Promise<void> {
     await this.access.require(principal, statuteId, canManage)
-    const { phase } = await this.store.agreements.getPhase(statuteId)
-    if (phase !== 'vastgesteld') throw conflict('wrong_phase', 'Alleen een vastgesteld statuut krijgt een nieuwe herziening.')
-    await this.store.agreements.setPhase(statuteId, 'concept')
+    const from = await this.store.agreements.setPhase(statuteId, 'concept', { from: ['vastgesteld'] })
+    if (!from) throw notAdopted()
     this.rooms.setFrozen(statuteId, false)
-    await this.audit.record(actorOf(principal, ip), 'phase', statuteId, { from: phase, to: 'concept', revision: true })
+    await this.audit.record(actorOf(principal, ip), 'phase', statuteId, { from, to: 'concept', revision: true })
     this.events.publish(statuteId, { type: 'phase', data: { phase: 'concept' } })
   }
 

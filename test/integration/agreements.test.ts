@@ -15,6 +15,7 @@ import { addMember, api, createStatute, createTestUser, startTestServer, type Te
 import { connectClient, stateOf, synced, waitFor, type TestClient } from '../helpers/clients.js'
 import { appendParagraph, articleText } from '../helpers/ydocs.js'
 import { openRawDatabase } from '../helpers/rawDatabase.js'
+import { freshSchema, type FreshSchema } from '../helpers/postgres.js'
 
 interface PartyView {
   readonly id: string
@@ -662,6 +663,136 @@ describe('party rule validation', () => {
       expect((await api(server, 'PUT', `/api/statutes/${id}/parties/${raad.id}/rule`, { rule: 'quorum', quorum: 2 })).status).toBe(200)
     } finally {
       await server.close()
+    }
+  })
+})
+
+describe('requests at the same moment: adoption, phases and decisions (one instance, and two sharing one PostgreSQL database)', () => {
+  const running: TestServer[] = []
+  let schema: FreshSchema | undefined
+  afterEach(async () => {
+    for (const s of running.splice(0)) await s.close()
+    await schema?.drop()
+    schema = undefined
+  })
+
+  /** One server on the project's storage, or two instances on one fresh PostgreSQL schema. */
+  async function instances(count: number): Promise<[TestServer, TestServer]> {
+    if (count === 1) {
+      const server = await startTestServer()
+      running.push(server)
+      return [server, server]
+    }
+    schema = await freshSchema()
+    const shared = { databaseUrl: schema.url, databaseSchema: schema.schema, databasePoolSize: 4 }
+    // One after the other: the second finds the first one's administrator.
+    running.push(await startTestServer(shared))
+    running.push(await startTestServer(shared))
+    return [running[0]!, running[1]!]
+  }
+
+  /** A statute "ter vaststelling" whose one article every party agreed to. */
+  async function readyForAdoption(server: TestServer) {
+    const id = await createStatute(server, 'Statuut gelijktijdig', 'Gemeente Boxtel')
+    const college = await createTestUser(server, 'Wout Wethouder')
+    const raad = await createTestUser(server, 'Fenna Fractie')
+    await addMember(server, id, college, 'redacteur', 'College', true)
+    await addMember(server, id, raad, 'commentator', 'Raad', true)
+    const statute = await getStatute(server, id)
+    const articleId = articlesOf(statute)[0]!.id
+    const fingerprint = articleOf(statute, articleId).fingerprint
+    const parties = { raad: partyId(statute, 'Raad'), college: partyId(statute, 'College'), griffie: partyId(statute, 'Griffie') }
+    const agree = async (party: string, token: string) => expect((await decide(server, id, articleId, { party, decision: 'akkoord', fingerprint }, token)).status).toBe(201)
+    await agree(parties.raad, raad.token)
+    await agree(parties.college, college.token)
+    await agree(parties.griffie, server.admin.token)
+    const toTerVaststelling = async () => expect((await api(server, 'PUT', `/api/statutes/${id}/phase`, { phase: 'ter-vaststelling' })).status).toBe(200)
+    await toTerVaststelling()
+    return { id, articleId, fingerprint, parties, raad, agree, toTerVaststelling }
+  }
+
+  const adopt = (server: Server, id: string, reference: string) =>
+    api<ErrorView & { number: number }>(server, 'POST', `/api/statutes/${id}/adoption`, { decisionDate: '2025-05-01', decisionReference: reference })
+  const adoptedVersions = async (server: Server, id: string) =>
+    (await api<{ versions: Array<{ kind: string }> }>(server, 'GET', `/api/statutes/${id}/versions`)).body.versions.filter((v) => v.kind === 'adopted').length
+  const after = async <T>(ms: number, work: () => Promise<T>): Promise<T> => {
+    await new Promise((resolve) => setTimeout(resolve, ms))
+    return work()
+  }
+
+  it.each([1, 2])('two adoptions at once (%i instance(s)): one is adopted, the other gets 409 wrong_phase; of two revisions one starts', async (count) => {
+    const [one, two] = await instances(count)
+    const { id, toTerVaststelling } = await readyForAdoption(one)
+    for (let round = 0; round < 3; round += 1) {
+      const answers = await Promise.all([adopt(one, id, `A-${round}`), adopt(two, id, `B-${round}`)])
+      expect(answers.map((a) => a.status).sort()).toEqual([201, 409])
+      expect(answers.find((a) => a.status === 409)!.body.code).toBe('wrong_phase')
+      expect(await adoptedVersions(two, id)).toBe(round + 1)
+      expect((await getStatute(two, id)).phase).toBe('vastgesteld')
+
+      const revisions = await Promise.all([two, one].map((s) => api<ErrorView>(s, 'POST', `/api/statutes/${id}/revisions`, {})))
+      expect(revisions.map((r) => r.status).sort()).toEqual([201, 409])
+      expect(revisions.find((r) => r.status === 409)!.body.code).toBe('wrong_phase')
+      expect((await getStatute(one, id)).phase).toBe('concept')
+      // The text did not change, so the agreements still hold.
+      await toTerVaststelling()
+    }
+  })
+
+  it.each([1, 2])('a phase change racing an adoption (%i instance(s)): exactly one of them happens', async (count) => {
+    const [one, two] = await instances(count)
+    const { id, toTerVaststelling } = await readyForAdoption(one)
+    let adoptions = 0
+    for (let round = 0; round < 6; round += 1) {
+      const [adoption, phase] = await Promise.all([
+        after(round % 3, () => adopt(one, id, `F-${round}`)),
+        after(Math.floor(round / 3) * 2, () => api<ErrorView>(two, 'PUT', `/api/statutes/${id}/phase`, { phase: 'in-bespreking' })),
+      ])
+      if (adoption.status === 201) {
+        adoptions += 1
+        expect([phase.status, phase.body.code]).toEqual([409, 'adopted'])
+        expect((await getStatute(one, id)).phase).toBe('vastgesteld')
+        expect((await api(two, 'POST', `/api/statutes/${id}/revisions`, {})).status).toBe(201)
+      } else {
+        expect([adoption.status, adoption.body.code]).toEqual([409, 'wrong_phase'])
+        expect(phase.status).toBe(200)
+        expect((await getStatute(one, id)).phase).toBe('in-bespreking')
+      }
+      expect(await adoptedVersions(one, id)).toBe(adoptions)
+      await toTerVaststelling()
+    }
+  })
+
+  it.each([1, 2])('decisions racing an adoption (%i instance(s)): adopted only if nobody withdrew; no decision is recorded once adopted', async (count) => {
+    const [one, two] = await instances(count)
+    const { id, articleId, fingerprint, parties, raad, agree, toTerVaststelling } = await readyForAdoption(one)
+    let adoptions = 0
+    for (let round = 0; round < 6; round += 1) {
+      // The griffie adopts on one instance while the raad withdraws (three times) on the other.
+      const [adoption, ...withdrawals] = await Promise.all([
+        after(round % 3, () => adopt(one, id, `R-${round}`)),
+        ...[0, 1, 2].map((i) => after(Math.floor(round / 3) * 3 + i, () => decide(two, id, articleId, { party: parties.raad, decision: 'ingetrokken', fingerprint }, raad.token))),
+      ])
+      const raadRecords = (await one.store.agreements.listAgreements(id)).filter((r) => r.partyId === parties.raad)
+      if (adoption.status === 201) {
+        adoptions += 1
+        // Adopted means the raad had not withdrawn: every withdrawal came too late and is refused.
+        expect(withdrawals.map((w) => [w.status, w.body.code])).toEqual([
+          [409, 'adopted'],
+          [409, 'adopted'],
+          [409, 'adopted'],
+        ])
+        expect(raadRecords.at(-1)!.decision).toBe('akkoord')
+        expect((await api(two, 'POST', `/api/statutes/${id}/revisions`, {})).status).toBe(201)
+        await toTerVaststelling()
+      } else {
+        expect([adoption.status, adoption.body.code]).toEqual([409, 'not_agreed'])
+        expect(withdrawals.map((w) => w.status)).toEqual([201, 201, 201])
+        expect(raadRecords.at(-1)!.decision).toBe('ingetrokken')
+        expect((await getStatute(one, id)).phase).toBe('ter-vaststelling')
+        await agree(parties.raad, raad.token)
+      }
+      expect(await adoptedVersions(one, id)).toBe(adoptions)
     }
   })
 })

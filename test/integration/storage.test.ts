@@ -431,9 +431,9 @@ describe.each(engines)('storage contract: %s', (_name, makeHarness) => {
     it('agreements are appended with increasing numeric ids; the database refuses UPDATE and DELETE, except with the statute', async () => {
       const { people, parties, statuteId } = await scene(store)
       const records: AgreementRecord[] = []
-      records.push(await store.agreements.appendAgreement(decision(statuteId, parties.raad.id, people.bert.id, 1)))
-      records.push(await store.agreements.appendAgreement(decision(statuteId, parties.raad.id, people.bert.id, 2, 'niet-akkoord')))
-      records.push(await store.agreements.appendAgreement(decision(statuteId, parties.college.id, people.anna.id, 3, 'ingetrokken')))
+      records.push((await store.agreements.appendAgreement(decision(statuteId, parties.raad.id, people.bert.id, 1)))!)
+      records.push((await store.agreements.appendAgreement(decision(statuteId, parties.raad.id, people.bert.id, 2, 'niet-akkoord')))!)
+      records.push((await store.agreements.appendAgreement(decision(statuteId, parties.college.id, people.anna.id, 3, 'ingetrokken')))!)
       for (const r of records) expect(typeof r.id).toBe('number')
       expect(records[1]!.id).toBeGreaterThan(records[0]!.id)
       expect(records[2]!.id).toBeGreaterThan(records[1]!.id)
@@ -467,6 +467,114 @@ describe.each(engines)('storage contract: %s', (_name, makeHarness) => {
       expect(raad).toEqual({ ...parties.raad, rule: 'quorum', quorum: 2 })
       await store.agreements.setPartyRule(statuteId, parties.raad.id, 'all', null)
       expect((await store.access.listParties(statuteId)).find((p) => p.id === parties.raad.id)).toEqual({ ...parties.raad, rule: 'all', quorum: null })
+    })
+
+    const newVersion = (statuteId: string, createdBy: string, label: string, kind: VersionRecord['kind'] = 'adopted'): Omit<VersionRecord, 'number'> => ({
+      statuteId,
+      label,
+      kind,
+      state: Uint8Array.from([1, 2, 3]),
+      snapshot: JSON.stringify({ label }),
+      createdBy,
+      createdAt: at(5),
+      decisionDate: kind === 'adopted' ? '2031-01-15' : null,
+      decisionReference: kind === 'adopted' ? 'Raadsbesluit 2031/7' : null,
+    })
+    const adoption = { setPhase: 'vastgesteld', requirePhase: { from: ['ter-vaststelling'] } } as const
+    const after = async <T>(ms: number, work: () => Promise<T>): Promise<T> => {
+      await new Promise((resolve) => setTimeout(resolve, ms))
+      return work()
+    }
+
+    it('setPhase with a condition is compare-and-set: it tells the phase before, or changes nothing', async () => {
+      const { statuteId } = await scene(store)
+      expect(await store.agreements.setPhase(statuteId, 'in-bespreking', { notIn: ['vastgesteld'] })).toBe('concept')
+      expect(await store.agreements.setPhase(statuteId, 'concept', { from: ['vastgesteld'] })).toBeUndefined()
+      expect((await store.agreements.getPhase(statuteId)).phase).toBe('in-bespreking')
+      expect(await store.agreements.setPhase(statuteId, 'vastgesteld')).toBe('in-bespreking')
+      expect(await store.agreements.setPhase(statuteId, 'ter-vaststelling', { notIn: ['vastgesteld'] })).toBeUndefined()
+      expect((await store.agreements.getPhase(statuteId)).phase).toBe('vastgesteld')
+      expect(await store.agreements.setPhase(statuteId, 'concept', { from: ['ter-vaststelling', 'vastgesteld'] })).toBe('vastgesteld')
+      expect((await store.agreements.getPhase(statuteId)).phase).toBe('concept')
+      expect(await store.agreements.setPhase('unknown', 'concept')).toBeUndefined()
+    })
+
+    it('agreements are refused while the statute is vastgesteld or unknown; U+0000 is left out of the text decided on', async () => {
+      const { people, parties, statuteId } = await scene(store)
+      await store.agreements.setPhase(statuteId, 'vastgesteld')
+      expect(await store.agreements.appendAgreement(decision(statuteId, parties.raad.id, people.bert.id, 1))).toBeUndefined()
+      expect(await store.agreements.listAgreements(statuteId)).toEqual([])
+      await store.agreements.setPhase(statuteId, 'concept')
+      const allowed = await store.agreements.appendAgreement({ ...decision(statuteId, parties.raad.id, people.bert.id, 2), articleText: 'Artikel 1\u0000 Doel' })
+      expect(allowed).toMatchObject({ articleText: 'Artikel 1 Doel', decision: 'akkoord' })
+      expect(await store.agreements.listAgreements(statuteId)).toEqual([allowed])
+      expect(await store.agreements.appendAgreement(decision('unknown', parties.raad.id, people.bert.id, 3))).toBeUndefined()
+    })
+
+    it('conditional versions: stored only in the required phase and when no decision came after the check', async () => {
+      const { people, parties, statuteId } = await scene(store)
+      const v = (label: string) => newVersion(statuteId, people.bert.id, label)
+      expect(await store.agreements.addVersion(v('Te vroeg'), adoption)).toBeUndefined()
+      await store.agreements.setPhase(statuteId, 'ter-vaststelling')
+      const seen = (await store.agreements.listAgreements(statuteId)).length
+      await store.agreements.appendAgreement(decision(statuteId, parties.raad.id, people.bert.id, 1, 'ingetrokken'))
+      // A decision arrived after the caller's check: nothing stored, the phase unchanged.
+      expect(await store.agreements.addVersion(v('Na een besluit'), { ...adoption, agreementsSeen: seen })).toBeUndefined()
+      expect(await store.agreements.listVersions(statuteId)).toEqual([])
+      expect((await store.agreements.getPhase(statuteId)).phase).toBe('ter-vaststelling')
+      const adopted = await store.agreements.addVersion(v('Vastgesteld'), { ...adoption, agreementsSeen: seen + 1 })
+      expect(adopted?.number).toBe(1)
+      expect((await store.agreements.getPhase(statuteId)).phase).toBe('vastgesteld')
+      expect(await store.agreements.addVersion(v('Nog eens'), adoption)).toBeUndefined()
+      // Without conditions a version is stored in any phase.
+      expect((await store.agreements.addVersion(newVersion(statuteId, people.bert.id, 'Naslag', 'named'))).number).toBe(2)
+      expect((await store.agreements.listVersions(statuteId)).map((x) => x.label)).toEqual(['Vastgesteld', 'Naslag'])
+    })
+
+    it('two adoptions at once (two instances): exactly one stores its version; two revisions at once: exactly one reopens', async () => {
+      const { people, statuteId } = await scene(store)
+      const twin = await h.twin()
+      const rounds = 8
+      for (let round = 0; round < rounds; round += 1) {
+        await store.agreements.setPhase(statuteId, 'ter-vaststelling')
+        const adopted = await Promise.all([store, twin].map((s, i) => s.agreements.addVersion(newVersion(statuteId, people.bert.id, `Vaststelling ${round}.${i}`), adoption)))
+        expect(adopted.filter(Boolean)).toHaveLength(1)
+        expect((await store.agreements.getPhase(statuteId)).phase).toBe('vastgesteld')
+        const reopened = await Promise.all([twin, store].map((s) => s.agreements.setPhase(statuteId, 'concept', { from: ['vastgesteld'] })))
+        expect(reopened.filter(Boolean)).toEqual(['vastgesteld'])
+        expect((await store.agreements.getPhase(statuteId)).phase).toBe('concept')
+      }
+      const versions = await store.agreements.listVersions(statuteId)
+      expect(versions.map((v) => v.number)).toEqual(Array.from({ length: rounds }, (_, i) => i + 1))
+      expect(versions.every((v) => v.kind === 'adopted')).toBe(true)
+    })
+
+    it('decisions racing an adoption (two instances): either the adoption saw every decision, or it is refused; none is recorded once adopted', async () => {
+      const { people, parties, statuteId } = await scene(store)
+      const twin = await h.twin()
+      for (let round = 0; round < 16; round += 1) {
+        await store.agreements.setPhase(statuteId, 'ter-vaststelling')
+        const seen = (await store.agreements.listAgreements(statuteId)).length
+        // Both start after a few milliseconds, in every combination, so either may come first.
+        const [adopted, decisions] = await Promise.all([
+          after(round % 4, () => store.agreements.addVersion(newVersion(statuteId, people.bert.id, `Vaststelling ${round}`), { ...adoption, agreementsSeen: seen })),
+          after(Math.floor(round / 4) % 4, () =>
+            Promise.all([0, 1, 2, 3].map((i) => twin.agreements.appendAgreement(decision(statuteId, parties.college.id, people.anna.id, round * 4 + i, 'ingetrokken')))),
+          ),
+        ])
+        const recorded = decisions.filter(Boolean).length
+        expect(await store.agreements.listAgreements(statuteId)).toHaveLength(seen + recorded)
+        if (adopted) {
+          // Nothing came between the check and the adoption, and nothing after it.
+          expect(recorded).toBe(0)
+          expect((await store.agreements.getPhase(statuteId)).phase).toBe('vastgesteld')
+          expect(await twin.agreements.appendAgreement(decision(statuteId, parties.college.id, people.anna.id, 50))).toBeUndefined()
+          await twin.agreements.setPhase(statuteId, 'concept', { from: ['vastgesteld'] })
+        } else {
+          expect(recorded).toBe(4)
+          expect((await store.agreements.getPhase(statuteId)).phase).toBe('ter-vaststelling')
+        }
+      }
     })
 
     it('versions get consecutive numbers (also from two instances at once), optionally set the phase, and keep their state', async () => {

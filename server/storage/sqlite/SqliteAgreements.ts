@@ -1,8 +1,13 @@
 /**
  * Agreements, phases and versions in SQLite. Agreements are append-only (enforced by triggers).
+ *
+ * The phase rules are checked in the statement or IMMEDIATE transaction that writes: SQLite has one
+ * writer at a time, so no other connection to the file can change the phase in between.
  */
 import type Database from 'better-sqlite3'
-import type { AgreementRecord, AgreementStore, Phase, VersionRecord } from '../AgreementStore.js'
+import { meetsPhase, versionOptions } from '../AgreementStore.js'
+import { withoutNul } from '../StatuteStore.js'
+import type { AddVersionOptions, AgreementRecord, AgreementStore, NewVersion, Phase, PhaseCondition, VersionRecord } from '../AgreementStore.js'
 
 const AGREEMENT_COLUMNS = `id, statute_id AS statuteId, article_id AS articleId, party_id AS partyId, user_id AS userId, decision, reason,
   fingerprint, article_text AS articleText, created_at AS createdAt`
@@ -10,8 +15,12 @@ const VERSION_COLUMNS = `statute_id AS statuteId, number, label, kind, created_b
   decision_date AS decisionDate, decision_reference AS decisionReference`
 
 const SQL = {
+  // Inserts only while the statute exists and is not adopted.
   insert: `INSERT INTO agreements (statute_id, article_id, party_id, user_id, decision, reason, fingerprint, article_text, created_at)
-           VALUES (@statuteId, @articleId, @partyId, @userId, @decision, @reason, @fingerprint, @articleText, @createdAt)`,
+           SELECT @statuteId, @articleId, @partyId, @userId, @decision, @reason, @fingerprint, @articleText, @createdAt
+           WHERE EXISTS (SELECT 1 FROM statutes WHERE id = @statuteId AND phase <> 'vastgesteld')`,
+  countAgreements: `SELECT COUNT(*) AS n FROM agreements WHERE statute_id = ?`,
+  phaseOf: `SELECT phase FROM statutes WHERE id = ?`,
   list: `SELECT ${AGREEMENT_COLUMNS} FROM agreements WHERE statute_id = ? ORDER BY id`,
   setRule: `UPDATE parties SET rule = ?, quorum = ? WHERE statute_id = ? AND id = ?`,
   getPhase: `SELECT phase, evaluation_date AS evaluationDate FROM statutes WHERE id = ?`,
@@ -27,9 +36,11 @@ const SQL = {
 export class SqliteAgreements implements AgreementStore {
   constructor(private readonly db: Database.Database) {}
 
-  async appendAgreement(record: Omit<AgreementRecord, 'id'>): Promise<AgreementRecord> {
-    const result = this.db.prepare(SQL.insert).run(record)
-    return { ...record, id: Number(result.lastInsertRowid) }
+  async appendAgreement(record: Omit<AgreementRecord, 'id'>): Promise<AgreementRecord | undefined> {
+    // Without U+0000, as PostgreSQL stores it (the text comes from the co-edited document).
+    const r = { ...record, articleText: withoutNul(record.articleText) }
+    const result = this.db.prepare(SQL.insert).run(r)
+    return result.changes === 1 ? { ...r, id: Number(result.lastInsertRowid) } : undefined
   }
   async listAgreements(statuteId: string): Promise<AgreementRecord[]> {
     return this.db.prepare(SQL.list).all(statuteId) as AgreementRecord[]
@@ -40,19 +51,32 @@ export class SqliteAgreements implements AgreementStore {
   async getPhase(statuteId: string): Promise<{ phase: Phase; evaluationDate: string | null }> {
     return (this.db.prepare(SQL.getPhase).get(statuteId) as { phase: Phase; evaluationDate: string | null } | undefined) ?? { phase: 'concept', evaluationDate: null }
   }
-  async setPhase(statuteId: string, phase: Phase): Promise<void> {
-    this.db.prepare(SQL.setPhase).run(phase, statuteId)
+  async setPhase(statuteId: string, phase: Phase, condition?: PhaseCondition): Promise<Phase | undefined> {
+    return this.db.transaction(() => {
+      const before = (this.db.prepare(SQL.phaseOf).get(statuteId) as { phase: Phase } | undefined)?.phase
+      if (!before || !meetsPhase(before, condition)) return undefined
+      this.db.prepare(SQL.setPhase).run(phase, statuteId)
+      return before
+    }).immediate()
   }
   async setEvaluationDate(statuteId: string, date: string | null): Promise<void> {
     this.db.prepare(SQL.setEvaluation).run(date, statuteId)
   }
-  async addVersion(version: Omit<VersionRecord, 'number'>, phase?: Phase): Promise<VersionRecord> {
+  addVersion(version: NewVersion, setPhase?: Phase): Promise<VersionRecord>
+  addVersion(version: NewVersion, options: AddVersionOptions): Promise<VersionRecord | undefined>
+  async addVersion(version: NewVersion, then?: Phase | AddVersionOptions): Promise<VersionRecord | undefined> {
+    const options = versionOptions(then)
     return this.db.transaction(() => {
+      if (options.requirePhase) {
+        const phase = (this.db.prepare(SQL.phaseOf).get(version.statuteId) as { phase: Phase } | undefined)?.phase
+        if (!phase || !meetsPhase(phase, options.requirePhase)) return undefined
+      }
+      if (options.agreementsSeen !== undefined && (this.db.prepare(SQL.countAgreements).get(version.statuteId) as { n: number }).n !== options.agreementsSeen) return undefined
       const number = (this.db.prepare(SQL.nextVersion).get(version.statuteId) as { n: number }).n
       this.db.prepare(SQL.insertVersion).run({ ...version, number, state: Buffer.from(version.state) })
-      if (phase) this.db.prepare(SQL.setPhase).run(phase, version.statuteId)
+      if (options.setPhase) this.db.prepare(SQL.setPhase).run(options.setPhase, version.statuteId)
       return { ...version, number }
-    })()
+    }).immediate()
   }
   async listVersions(statuteId: string): Promise<Array<Omit<VersionRecord, 'state' | 'snapshot'>>> {
     return this.db.prepare(SQL.listVersions).all(statuteId) as Array<Omit<VersionRecord, 'state' | 'snapshot'>>
