@@ -21,6 +21,8 @@ export type MembershipListener = (statuteId: string, userId: string) => void
 
 const notMember = () => notFound('Dit statuut bestaat niet of u bent er geen lid van.')
 const gone = (code: string, message: string) => new AppError(code, 410, message)
+const notMemberOfStatute = () => notFound('Deze persoon is geen lid van dit statuut.')
+const lastBeheerder = () => conflict('last_beheerder', 'Een statuut heeft minstens één beheerder nodig. Maak eerst iemand anders beheerder.')
 
 export function actorOf(principal: Principal, ip: string | null): Actor {
   return { id: principal.user.id, label: principal.user.email, ip }
@@ -95,29 +97,22 @@ export class AccessService {
 
   /** Changes role, party or right to agree. The last beheerder cannot be demoted. */
   async changeMember(actor: Actor, statuteId: string, userId: string, patch: { role?: Role; partyId?: string; canAgree?: boolean }): Promise<MembershipRecord> {
-    const current = await this.access.getMembership(statuteId, userId)
-    if (!current) throw notFound('Deze persoon is geen lid van dit statuut.')
+    if (!(await this.access.getMembership(statuteId, userId))) throw notMemberOfStatute()
     if (patch.partyId) await this.requireParty(statuteId, patch.partyId)
-    const next: MembershipRecord = { ...current, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) }
-    if (canManage(current.role) && !canManage(next.role)) await this.keepOneBeheerder(statuteId, userId)
-    await this.access.putMembership(next)
-    await this.audit.record(actor, 'member.changed', statuteId, { userId, from: { role: current.role, partyId: current.partyId, canAgree: current.canAgree }, to: { role: next.role, partyId: next.partyId, canAgree: next.canAgree } })
+    // The store checks the last-beheerder rule in the same atomic step as the change.
+    const result = await this.access.updateMembership(statuteId, userId, patch)
+    if (!result.ok) throw result.reason === 'not_member' ? notMemberOfStatute() : lastBeheerder()
+    const { before, after = before } = result
+    await this.audit.record(actor, 'member.changed', statuteId, { userId, from: { role: before.role, partyId: before.partyId, canAgree: before.canAgree }, to: { role: after.role, partyId: after.partyId, canAgree: after.canAgree } })
     this.changed(statuteId, userId)
-    return next
+    return after
   }
 
   async removeMember(actor: Actor, statuteId: string, userId: string): Promise<void> {
-    const current = await this.access.getMembership(statuteId, userId)
-    if (!current) throw notFound('Deze persoon is geen lid van dit statuut.')
-    if (canManage(current.role)) await this.keepOneBeheerder(statuteId, userId)
-    await this.access.deleteMembership(statuteId, userId)
-    await this.audit.record(actor, 'member.removed', statuteId, { userId, role: current.role })
+    const result = await this.access.removeMembership(statuteId, userId)
+    if (!result.ok) throw result.reason === 'not_member' ? notMemberOfStatute() : lastBeheerder()
+    await this.audit.record(actor, 'member.removed', statuteId, { userId, role: result.before.role })
     this.changed(statuteId, userId)
-  }
-
-  private async keepOneBeheerder(statuteId: string, leavingUserId: string): Promise<void> {
-    const others = (await this.access.listMembers(statuteId)).filter((m) => m.userId !== leavingUserId && canManage(m.role))
-    if (others.length === 0) throw conflict('last_beheerder', 'Een statuut heeft minstens één beheerder nodig. Maak eerst iemand anders beheerder.')
   }
 
   /** Creates an invitation; the one-time token is returned once and only its hash is stored. */

@@ -102,14 +102,36 @@ export interface InvitationRecord {
   readonly revokedAt: string | null
 }
 
+/** What may change in a membership; left out (undefined) stays as it is. */
+export interface MembershipPatch {
+  readonly role?: Role | undefined
+  readonly partyId?: string | undefined
+  readonly canAgree?: boolean | undefined
+}
+
+/** The outcome of changing or removing a membership under the last-beheerder rule. */
+export type MembershipOutcome =
+  | { readonly ok: true; readonly before: MembershipRecord; /** After a change; absent after removal. */ readonly after?: MembershipRecord }
+  | { readonly ok: false; readonly reason: 'not_member' | 'last_beheerder' }
+
 export interface AccessStore {
   listParties(statuteId: string): Promise<PartyRecord[]>
   createParty(party: PartyRecord): Promise<void>
   getMembership(statuteId: string, userId: string): Promise<MembershipRecord | undefined>
   listMembers(statuteId: string): Promise<MemberView[]>
-  /** Creates or replaces a membership. */
+  /** Creates or replaces a membership (no rules applied: new statutes, invitations, tools). */
   putMembership(membership: MembershipRecord): Promise<void>
+  /** Removes a membership (no rules applied). */
   deleteMembership(statuteId: string, userId: string): Promise<void>
+  /**
+   * Changes an existing membership (never creates one: 'not_member'). Refused with
+   * 'last_beheerder' when it would leave the statute without a beheerder; checked in the same
+   * atomic step as the change, so two beheerders demoting each other at once (on one instance or
+   * on several sharing the database) cannot both succeed.
+   */
+  updateMembership(statuteId: string, userId: string, patch: MembershipPatch): Promise<MembershipOutcome>
+  /** Removes a membership under the same rule. */
+  removeMembership(statuteId: string, userId: string): Promise<MembershipOutcome>
   /** Statute ids this person is a member of, with the role. */
   listMembershipsOf(userId: string): Promise<Array<{ statuteId: string; role: Role }>>
 
@@ -119,6 +141,21 @@ export interface AccessStore {
   /** Marks an open invitation used; false if it was already used or revoked (one use only). */
   markInvitationAccepted(id: string, at: string): Promise<boolean>
   revokeInvitation(statuteId: string, id: string, at: string): Promise<boolean>
+}
+
+/** A membership with `patch` applied (undefined fields left as they are). */
+export function patchMembership(membership: MembershipRecord, patch: MembershipPatch): MembershipRecord {
+  return {
+    ...membership,
+    ...(patch.role !== undefined ? { role: patch.role } : {}),
+    ...(patch.partyId !== undefined ? { partyId: patch.partyId } : {}),
+    ...(patch.canAgree !== undefined ? { canAgree: patch.canAgree } : {}),
+  }
+}
+
+/** Whether going from `before` to `after` (undefined: removed) takes a beheerder away. */
+export function losesBeheerder(before: MembershipRecord, after: MembershipRecord | undefined): boolean {
+  return before.role === 'beheerder' && after?.role !== 'beheerder'
 }
 
 export interface AuditRecord {

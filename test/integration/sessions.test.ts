@@ -504,6 +504,43 @@ describe('the last beheerder', () => {
   })
 })
 
+describe('beheerders taking each other away at the same moment (one instance, and two sharing one PostgreSQL database)', () => {
+  it.each([1, 2])('removing or demoting each other (%i instance(s)): one succeeds, one beheerder always remains', async (count) => {
+    const schema = count === 2 ? await freshSchema() : undefined
+    try {
+      const shared = schema ? { databaseUrl: schema.url, databaseSchema: schema.schema, databasePoolSize: 4 } : {}
+      const one = await testServer(shared)
+      const two = schema ? await testServer(shared) : one
+      const statuteId = await createStatute(one)
+      const members = `/api/statutes/${statuteId}/members`
+      const admin = one.admin
+      const second = await createTestUser(one, 'Tweede Beheerder')
+      for (let round = 0; round < 6; round += 1) {
+        await addMember(one, statuteId, admin, 'beheerder', 'Griffie', true)
+        await addMember(one, statuteId, second, 'beheerder', 'Griffie')
+        const remove = round % 2 === 0
+        // Each takes the other away, on a different instance.
+        const take = (server: { url: string }, token: string, userId: string) =>
+          remove
+            ? http(server, 'DELETE', `${members}/${userId}`, { headers: bearer(token) })
+            : http(server, 'PATCH', `${members}/${userId}`, { body: { role: 'redacteur' }, headers: bearer(token) })
+        const answers = await Promise.all([take(one, admin.token, second.user.id), take(two, second.token, admin.user.id)])
+        const succeeded = answers.filter((a) => a.status === (remove ? 204 : 200))
+        expect(succeeded, JSON.stringify(answers.map((a) => [a.status, a.body]))).toHaveLength(1)
+        // The other is refused: the last beheerder stays, or (if it came after the change) its sender no longer has the right.
+        const refused = answers.find((a) => !succeeded.includes(a))!
+        if (refused.status === 409) expectError(refused, 409, 'last_beheerder')
+        else expect([403, 404]).toContain(refused.status)
+        const beheerders = (await two.store.access.listMembers(statuteId)).filter((m) => m.role === 'beheerder')
+        expect(beheerders).toHaveLength(1)
+      }
+    } finally {
+      for (const server of running.splice(0)) await server.close()
+      await schema?.drop()
+    }
+  })
+})
+
 describe('first-run setup', () => {
   it('a fresh installation asks for setup; POST /api/setup creates the administrator and signs in; then 409', async () => {
     const server = await bareServer()

@@ -325,6 +325,84 @@ describe.each(engines)('storage contract: %s', (_name, makeHarness) => {
       expect(await store.access.getMembership('other', people.bert.id)).toBeUndefined()
     })
 
+    it('updateMembership and removeMembership never create, tell the membership before and after, and keep one beheerder', async () => {
+      const { people, parties, statuteId } = await scene(store)
+      const bert: MembershipRecord = { statuteId, userId: people.bert.id, role: 'beheerder', partyId: parties.raad.id, canAgree: true, createdAt: at(1) }
+      const anna: MembershipRecord = { statuteId, userId: people.anna.id, role: 'commentator', partyId: parties.college.id, canAgree: false, createdAt: at(5) }
+      await store.access.putMembership(anna)
+      // Anna is a beheerder elsewhere; that does not count here.
+      await store.createStatute(record('elders'), new Uint8Array([0, 0]), {
+        parties: [party('p-elders', 'elders', 'Raad', at(1))],
+        members: [{ statuteId: 'elders', userId: people.anna.id, role: 'beheerder', partyId: 'p-elders', canAgree: false, createdAt: at(1) }],
+      })
+
+      expect(await store.access.updateMembership(statuteId, 'u-nobody', { role: 'lezer' })).toEqual({ ok: false, reason: 'not_member' })
+      expect(await store.access.updateMembership('other', people.anna.id, { role: 'lezer' })).toEqual({ ok: false, reason: 'not_member' })
+      expect(await store.access.getMembership(statuteId, 'u-nobody')).toBeUndefined()
+      const promoted = { ...anna, role: 'redacteur' as const, canAgree: true, partyId: parties.fractie.id }
+      expect(await store.access.updateMembership(statuteId, people.anna.id, { role: 'redacteur', partyId: parties.fractie.id, canAgree: true })).toEqual({ ok: true, before: anna, after: promoted })
+      expect(await store.access.getMembership(statuteId, people.anna.id)).toEqual(promoted)
+      // Undefined fields stay as they are.
+      expect(await store.access.updateMembership(statuteId, people.anna.id, { role: undefined, canAgree: false })).toEqual({ ok: true, before: promoted, after: { ...promoted, canAgree: false } })
+
+      // Bert is the last beheerder: not demoted, not removed; other changes are fine.
+      expect(await store.access.updateMembership(statuteId, people.bert.id, { role: 'redacteur' })).toEqual({ ok: false, reason: 'last_beheerder' })
+      expect(await store.access.removeMembership(statuteId, people.bert.id)).toEqual({ ok: false, reason: 'last_beheerder' })
+      expect(await store.access.getMembership(statuteId, people.bert.id)).toEqual(bert)
+      expect(await store.access.updateMembership(statuteId, people.bert.id, { role: 'beheerder', canAgree: false })).toEqual({ ok: true, before: bert, after: { ...bert, canAgree: false } })
+
+      // With a second beheerder the first may go; then the second is the last.
+      expect((await store.access.updateMembership(statuteId, people.anna.id, { role: 'beheerder' })).ok).toBe(true)
+      expect(await store.access.removeMembership(statuteId, people.bert.id)).toEqual({ ok: true, before: { ...bert, canAgree: false } })
+      expect(await store.access.getMembership(statuteId, people.bert.id)).toBeUndefined()
+      expect(await store.access.removeMembership(statuteId, people.bert.id)).toEqual({ ok: false, reason: 'not_member' })
+      expect(await store.access.updateMembership(statuteId, people.anna.id, { role: 'lezer' })).toEqual({ ok: false, reason: 'last_beheerder' })
+      // A member who is not a beheerder can always be removed.
+      await store.access.putMembership(bert)
+      await store.access.updateMembership(statuteId, people.bert.id, { role: 'lezer' })
+      expect((await store.access.removeMembership(statuteId, people.bert.id)).ok).toBe(true)
+      expect((await store.access.listMembers(statuteId)).map((m) => [m.userId, m.role])).toEqual([[people.anna.id, 'beheerder']])
+    })
+
+    it('beheerders removing or demoting each other at the same moment (two instances): one beheerder always remains', async () => {
+      const { people, parties, statuteId } = await scene(store)
+      const carla = user('u-carla', 'Carla')
+      await store.accounts.createUser(carla)
+      const ids = [people.bert.id, people.anna.id, carla.id]
+      const twin = await h.twin()
+      const beheerders = async () => (await store.access.listMembers(statuteId)).filter((m) => m.role === 'beheerder').map((m) => m.userId)
+      /** Exactly these are beheerders; the others (members again if removed) are lezers. */
+      const makeBeheerders = async (userIds: readonly string[]) => {
+        for (const userId of ids) {
+          await store.access.putMembership({ statuteId, userId, role: userIds.includes(userId) ? 'beheerder' : 'lezer', partyId: parties.raad.id, canAgree: true, createdAt: at(1) })
+        }
+      }
+      for (let round = 0; round < 12; round += 1) {
+        const remove = round % 2 === 0
+        // Two beheerders, each taking the other away, through different instances.
+        await makeBeheerders(ids.slice(0, 2))
+        const [bert, anna] = ids
+        const pair = await Promise.all([
+          remove ? store.access.removeMembership(statuteId, anna!) : store.access.updateMembership(statuteId, anna!, { role: 'redacteur' }),
+          remove ? twin.access.removeMembership(statuteId, bert!) : twin.access.updateMembership(statuteId, bert!, { role: 'redacteur' }),
+        ])
+        expect(pair.filter((r) => r.ok)).toHaveLength(1)
+        expect(pair.filter((r) => !r.ok)).toEqual([{ ok: false, reason: 'last_beheerder' }])
+        expect(await beheerders()).toHaveLength(1)
+
+        // Three beheerders each stepping down at once: two may, the last one stays.
+        await makeBeheerders(ids)
+        const three = await Promise.all(
+          ids.map((userId, i) => {
+            const s = i % 2 === 0 ? store : twin
+            return remove ? s.access.removeMembership(statuteId, userId) : s.access.updateMembership(statuteId, userId, { role: 'lezer' })
+          }),
+        )
+        expect(three.filter((r) => r.ok)).toHaveLength(2)
+        expect(await beheerders()).toHaveLength(1)
+      }
+    })
+
     it('invitations: newest first, found by hash, accepted once (also by two instances at once), revoked only while open', async () => {
       const { people, parties, statuteId } = await scene(store)
       const invitation = (id: string, createdAt: string): InvitationRecord => ({

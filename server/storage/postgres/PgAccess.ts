@@ -1,9 +1,16 @@
 /**
  * Parties, memberships and invitations in PostgreSQL.
+ *
+ * The last-beheerder rule: updateMembership and removeMembership lock the statute's row first
+ * (FOR NO KEY UPDATE), so such changes of one statute run one after the other across instances,
+ * and each reads the memberships as the previous one committed them. Under READ COMMITTED a count
+ * in the same statement as the change would not be enough: two transactions removing each other
+ * would both count two beheerders.
  */
 import type pg from 'pg'
 import type { Role } from '../../../model/roles.js'
-import type { AccessStore, InvitationRecord, MemberView, MembershipRecord, PartyRecord } from '../AccessStore.js'
+import { losesBeheerder, patchMembership } from '../AccessStore.js'
+import type { AccessStore, InvitationRecord, MemberView, MembershipOutcome, MembershipPatch, MembershipRecord, PartyRecord } from '../AccessStore.js'
 import type { PgDatabase, Queryable } from './pgDatabase.js'
 
 const PARTY_COLUMNS = `id, statute_id AS "statuteId", name, parent_id AS "parentId", rule, quorum, created_at AS "createdAt"`
@@ -22,6 +29,9 @@ export const ACCESS_SQL = {
   putMembership: `INSERT INTO memberships (statute_id, user_id, role, party_id, can_agree, created_at) VALUES ($1, $2, $3, $4, $5, $6)
                   ON CONFLICT (statute_id, user_id) DO UPDATE SET role = excluded.role, party_id = excluded.party_id, can_agree = excluded.can_agree`,
   deleteMembership: `DELETE FROM memberships WHERE statute_id = $1 AND user_id = $2`,
+  updateMembership: `UPDATE memberships SET role = $3, party_id = $4, can_agree = $5 WHERE statute_id = $1 AND user_id = $2`,
+  lockStatute: `SELECT id FROM statutes WHERE id = $1 FOR NO KEY UPDATE`,
+  otherBeheerder: `SELECT EXISTS (SELECT 1 FROM memberships WHERE statute_id = $1 AND role = 'beheerder' AND user_id <> $2) AS other`,
   membershipsOf: `SELECT statute_id AS "statuteId", role FROM memberships WHERE user_id = $1`,
   insertInvitation: `INSERT INTO invitations (id, statute_id, email, role, party_id, can_agree, token_hash, created_by, created_at, expires_at, accepted_at, revoked_at)
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
@@ -65,6 +75,31 @@ export class PgAccess implements AccessStore {
   }
   async deleteMembership(statuteId: string, userId: string): Promise<void> {
     await this.db.query(ACCESS_SQL.deleteMembership, [statuteId, userId])
+  }
+  async updateMembership(statuteId: string, userId: string, patch: MembershipPatch): Promise<MembershipOutcome> {
+    return this.guarded(statuteId, userId, (before) => patchMembership(before, patch))
+  }
+  async removeMembership(statuteId: string, userId: string): Promise<MembershipOutcome> {
+    return this.guarded(statuteId, userId, () => undefined)
+  }
+  /** Changes (or, when `next` gives undefined, removes) a membership under the statute's lock and the last-beheerder rule. */
+  private async guarded(statuteId: string, userId: string, next: (before: MembershipRecord) => MembershipRecord | undefined): Promise<MembershipOutcome> {
+    return this.db.transaction(async (client): Promise<MembershipOutcome> => {
+      await client.query(ACCESS_SQL.lockStatute, [statuteId])
+      const before = (await client.query<MembershipRecord>(ACCESS_SQL.getMembership, [statuteId, userId])).rows[0]
+      if (!before) return { ok: false, reason: 'not_member' }
+      const after = next(before)
+      if (losesBeheerder(before, after)) {
+        const { other } = (await client.query<{ other: boolean }>(ACCESS_SQL.otherBeheerder, [statuteId, userId])).rows[0]!
+        if (!other) return { ok: false, reason: 'last_beheerder' }
+      }
+      if (!after) {
+        await client.query(ACCESS_SQL.deleteMembership, [statuteId, userId])
+        return { ok: true, before }
+      }
+      await client.query(ACCESS_SQL.updateMembership, [statuteId, userId, after.role, after.partyId, after.canAgree])
+      return { ok: true, before, after }
+    })
   }
   async listMembershipsOf(userId: string): Promise<Array<{ statuteId: string; role: Role }>> {
     return this.rows<{ statuteId: string; role: Role }>(ACCESS_SQL.membershipsOf, [userId])

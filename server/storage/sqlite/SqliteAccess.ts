@@ -1,9 +1,11 @@
 /**
- * Parties, memberships and invitations in SQLite.
+ * Parties, memberships and invitations in SQLite. The last-beheerder rule is checked and applied
+ * in one IMMEDIATE transaction: no other connection to the file writes in between.
  */
 import type Database from 'better-sqlite3'
 import type { Role } from '../../../model/roles.js'
-import type { AccessStore, InvitationRecord, MemberView, MembershipRecord, PartyRecord } from '../AccessStore.js'
+import { losesBeheerder, patchMembership } from '../AccessStore.js'
+import type { AccessStore, InvitationRecord, MemberView, MembershipOutcome, MembershipPatch, MembershipRecord, PartyRecord } from '../AccessStore.js'
 
 const INVITATION_COLUMNS = `id, statute_id AS statuteId, email, role, party_id AS partyId, can_agree AS canAgree, token_hash AS tokenHash,
   created_by AS createdBy, created_at AS createdAt, expires_at AS expiresAt, accepted_at AS acceptedAt, revoked_at AS revokedAt`
@@ -21,6 +23,8 @@ export const ACCESS_SQL = {
                   VALUES (@statuteId, @userId, @role, @partyId, @canAgree, @createdAt)
                   ON CONFLICT (statute_id, user_id) DO UPDATE SET role = excluded.role, party_id = excluded.party_id, can_agree = excluded.can_agree`,
   deleteMembership: `DELETE FROM memberships WHERE statute_id = ? AND user_id = ?`,
+  updateMembership: `UPDATE memberships SET role = @role, party_id = @partyId, can_agree = @canAgree WHERE statute_id = @statuteId AND user_id = @userId`,
+  otherBeheerder: `SELECT EXISTS (SELECT 1 FROM memberships WHERE statute_id = ? AND role = 'beheerder' AND user_id <> ?) AS other`,
   membershipsOf: `SELECT statute_id AS statuteId, role FROM memberships WHERE user_id = ?`,
   insertInvitation: `INSERT INTO invitations (id, statute_id, email, role, party_id, can_agree, token_hash, created_by, created_at, expires_at, accepted_at, revoked_at)
                      VALUES (@id, @statuteId, @email, @role, @partyId, @canAgree, @tokenHash, @createdBy, @createdAt, @expiresAt, @acceptedAt, @revokedAt)`,
@@ -54,6 +58,30 @@ export class SqliteAccess implements AccessStore {
   }
   async deleteMembership(statuteId: string, userId: string): Promise<void> {
     this.db.prepare(ACCESS_SQL.deleteMembership).run(statuteId, userId)
+  }
+  async updateMembership(statuteId: string, userId: string, patch: MembershipPatch): Promise<MembershipOutcome> {
+    return this.guarded(statuteId, userId, (before) => patchMembership(before, patch))
+  }
+  async removeMembership(statuteId: string, userId: string): Promise<MembershipOutcome> {
+    return this.guarded(statuteId, userId, () => undefined)
+  }
+  /** Changes (or, when `next` gives undefined, removes) a membership under the last-beheerder rule. */
+  private guarded(statuteId: string, userId: string, next: (before: MembershipRecord) => MembershipRecord | undefined): MembershipOutcome {
+    return this.db.transaction((): MembershipOutcome => {
+      const row = this.db.prepare(ACCESS_SQL.getMembership).get(statuteId, userId) as WithFlag<MembershipRecord> | undefined
+      if (!row) return { ok: false, reason: 'not_member' }
+      const before = flag<MembershipRecord>(row)
+      const after = next(before)
+      if (losesBeheerder(before, after) && (this.db.prepare(ACCESS_SQL.otherBeheerder).get(statuteId, userId) as { other: number }).other === 0) {
+        return { ok: false, reason: 'last_beheerder' }
+      }
+      if (!after) {
+        this.db.prepare(ACCESS_SQL.deleteMembership).run(statuteId, userId)
+        return { ok: true, before }
+      }
+      this.db.prepare(ACCESS_SQL.updateMembership).run({ ...after, canAgree: after.canAgree ? 1 : 0 })
+      return { ok: true, before, after }
+    }).immediate()
   }
   async listMembershipsOf(userId: string): Promise<Array<{ statuteId: string; role: Role }>> {
     return this.db.prepare(ACCESS_SQL.membershipsOf).all(userId) as Array<{ statuteId: string; role: Role }>
