@@ -72,17 +72,27 @@ export class AuthService {
     return (await this.accounts.countUsers()) === 0
   }
 
-  /** Creates an account. The first account of an installation is always an administrator. */
+  /**
+   * Creates an account. The first account of an installation is always an administrator: decided
+   * by the store's createFirstAdmin (atomic, also across instances), never by counting first.
+   */
   async createUser(input: { email: string; name: string; password: string; isAdmin?: boolean }): Promise<UserRecord> {
     checkPassword(input.password)
     const email = normaliseEmail(input.email)
-    if (await this.accounts.getUserByEmail(email)) throw conflict('email_taken', 'Er bestaat al een account met dit e-mailadres.')
-    const user = await this.newUserRecord({ ...input, isAdmin: input.isAdmin === true || (await this.accounts.countUsers()) === 0 })
+    const taken = () => conflict('email_taken', 'Er bestaat al een account met dit e-mailadres.')
+    if (await this.accounts.getUserByEmail(email)) throw taken()
+    const user = await this.newUserRecord({ ...input, isAdmin: input.isAdmin === true })
     try {
+      // The count only spares a transaction once accounts exist; an account created by someone
+      // else in between makes createFirstAdmin refuse, and this one is then a plain account.
+      if (!user.isAdmin && (await this.accounts.countUsers()) === 0) {
+        const admin = { ...user, isAdmin: true }
+        if (await this.accounts.createFirstAdmin(admin)) return admin
+      }
       await this.accounts.createUser(user)
     } catch (error) {
       // Another request created this address while the password was being hashed.
-      if (await this.accounts.getUserByEmail(email)) throw conflict('email_taken', 'Er bestaat al een account met dit e-mailadres.')
+      if (await this.accounts.getUserByEmail(email)) throw taken()
       throw error
     }
     return user

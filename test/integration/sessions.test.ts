@@ -542,6 +542,30 @@ describe('beheerders taking each other away at the same moment (one instance, an
 })
 
 describe('first-run setup', () => {
+  it.each([1, 2])('accounts created at the same moment on a fresh installation (%i instance(s)): exactly one becomes administrator', async (count) => {
+    const schema = count === 2 ? await freshSchema() : undefined
+    try {
+      const shared = schema ? { databaseUrl: schema.url, databaseSchema: schema.schema, databasePoolSize: 4 } : {}
+      const servers = schema ? await Promise.all([bareServer(shared), bareServer(shared)]) : [await bareServer()]
+      // As the demo does, or a first account through an invitation: createUser, not setup.
+      const created = await Promise.all(
+        [0, 1, 2, 3, 4, 5].map((i) => servers[i % servers.length]!.auth.createUser({ email: `eerste${i}@gemeente.test`, name: `Eerste ${i}`, password: 'een sterk wachtwoord' })),
+      )
+      const admins = created.filter((u) => u.isAdmin)
+      expect(admins).toHaveLength(1)
+      const stored = await servers[0]!.store.accounts.listUsers()
+      expect(stored).toHaveLength(6)
+      expect(stored.filter((u) => u.isAdmin).map((u) => u.id)).toEqual([admins[0]!.id])
+      // Later accounts are not administrators, unless asked for.
+      expect((await servers[0]!.auth.createUser({ email: 'later@gemeente.test', name: 'Later', password: 'een sterk wachtwoord' })).isAdmin).toBe(false)
+      expect((await servers[0]!.auth.createUser({ email: 'beheer@gemeente.test', name: 'Beheer', password: 'een sterk wachtwoord', isAdmin: true })).isAdmin).toBe(true)
+    } finally {
+      for (const server of running.splice(0)) await server.close()
+      await schema?.drop()
+    }
+  })
+
+
   it('a fresh installation asks for setup; POST /api/setup creates the administrator and signs in; then 409', async () => {
     const server = await bareServer()
     expect(await http(server, 'GET', '/api/setup')).toMatchObject({ status: 200, body: { needsSetup: true } })
