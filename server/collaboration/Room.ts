@@ -28,8 +28,9 @@ const STORAGE_ORIGIN = Symbol('storage')
 
 /** What a room reports for /metrics. */
 export interface RoomMetrics {
-  /** An update was stored (seconds it took) or came in from another instance. */
-  updateStored(seconds: number): void
+  /** `count` client updates were stored in one write (seconds it took). */
+  updatesStored(count: number, seconds: number): void
+  /** An update came in from another instance. */
   updateFromRelay(): void
 }
 
@@ -92,6 +93,10 @@ export class Room {
   private queue: Promise<void> = Promise.resolve()
   private captured: Uint8Array[] = []
   private logLength: number
+  /** Applied to the document, not yet stored (and so not yet relayed). */
+  private unstored: Uint8Array[] = []
+  private storing: Promise<void> | undefined
+  private storeFailures = 0
   /** The compaction running now, if any. */
   private compaction: Promise<void> | undefined
   private summaryTimer: NodeJS.Timeout | undefined
@@ -135,7 +140,8 @@ export class Room {
       this.removeConnection(ws)
     })
     // Handshake, queued so the reply reflects only what is stored.
-    this.enqueue(ws, () => {
+    this.enqueue(ws, async () => {
+      await this.allStored()
       const encoder = encoding.createEncoder()
       encoding.writeVarUint(encoder, MessageType.sync)
       syncProtocol.writeSyncStep1(encoder, this.doc)
@@ -170,7 +176,9 @@ export class Room {
       const stateVector = decoding.readVarUint8Array(decoder)
       // Validate now so a broken state vector is rejected at once, not inside the queue.
       Y.decodeStateVector(stateVector)
-      this.enqueue(ws, () => {
+      this.enqueue(ws, async () => {
+        // The reply holds only stored state: what is applied gets stored first (the queue waits).
+        await this.allStored()
         const encoder = encoding.createEncoder()
         encoding.writeVarUint(encoder, MessageType.sync)
         syncProtocol.writeSyncStep2(encoder, this.doc, stateVector)
@@ -189,30 +197,72 @@ export class Room {
     }
   }
 
-  private async applyAndPersist(origin: WebSocket, update: Uint8Array): Promise<void> {
+  /**
+   * Applies a client's update and hands what was new to the store. Applying does not wait for
+   * storing: changes arriving while a write is in flight are stored together in the next one
+   * (group commit per statute), and relayed only once stored.
+   */
+  private applyAndPersist(origin: WebSocket, update: Uint8Array): void {
     this.captured = []
     let failure: unknown
     try {
       Y.applyUpdate(this.doc, update, origin)
     } catch (error) {
-      failure = error // whatever did get applied is still stored below, so memory and disk agree
+      failure = error // whatever did get applied is still stored, so memory and disk agree
     }
     const changes = this.captured
     this.captured = []
     if (changes.length > 0) {
-      const effective = changes.length === 1 ? changes[0]! : Y.mergeUpdates(changes)
+      this.unstored.push(changes.length === 1 ? changes[0]! : Y.mergeUpdates(changes))
+      this.storeSoon()
+    }
+    // No changes means a duplicate, or an update waiting for parts it depends on.
+    if (failure !== undefined) throw failure
+  }
+
+  private storeSoon(): void {
+    if (this.storing) return
+    const run = this.storeBatches().finally(() => {
+      this.storing = undefined
+      // Something applied between the loop's last check and now is not left behind.
+      if (this.unstored.length > 0 && !this.destroyed) this.storeSoon()
+    })
+    this.storing = run
+  }
+
+  /** Stores what was applied, one batch at a time, and relays each batch once it is stored. */
+  private async storeBatches(): Promise<void> {
+    while (this.unstored.length > 0) {
+      const batch = this.unstored.splice(0)
+      const merged = batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch)
       const started = performance.now()
-      await this.store.appendUpdate(this.id, effective)
-      this.options.metrics?.updateStored((performance.now() - started) / 1000)
+      try {
+        await this.store.appendUpdate(this.id, merged)
+      } catch (error) {
+        // Kept (first in line) and tried again; nothing of it is relayed until it is stored.
+        this.unstored.unshift(merged)
+        this.storeFailures += 1
+        this.options.logger.error({ room: this.id, err: error, attempt: this.storeFailures }, 'could not store changes; trying again')
+        await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** Math.min(this.storeFailures, 6), 5000)))
+        continue
+      }
+      this.storeFailures = 0
+      this.options.metrics?.updatesStored(batch.length, (performance.now() - started) / 1000)
       this.logLength += 1
-      this.broadcastUpdate(effective)
-      this.options.publish?.({ kind: 'update', data: effective })
+      this.broadcastUpdate(merged)
+      this.options.publish?.({ kind: 'update', data: merged })
       this.scheduleSummary()
       // In the background; one at a time (a running compaction will be followed by the next trigger).
       if (this.logLength >= this.options.compactAfterUpdates && !this.compaction) void this.compact()
     }
-    // No changes means a duplicate, or an update waiting for parts it depends on.
-    if (failure !== undefined) throw failure
+  }
+
+  /** Resolves once everything applied so far is stored (and relayed). */
+  private async allStored(): Promise<void> {
+    while (this.unstored.length > 0 || this.storing) {
+      this.storeSoon()
+      await this.storing
+    }
   }
 
   /**
@@ -474,6 +524,7 @@ export class Room {
   /** Waits until every queued change is stored and relayed. */
   async settle(): Promise<void> {
     await this.queue
+    await this.allStored()
   }
 
   /** Stores what is pending, closes every connection with `code`, and frees the document. */

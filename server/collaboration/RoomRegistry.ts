@@ -45,6 +45,20 @@ export class RoomRegistry {
   setFrozen(id: string, frozen: boolean): void {
     this.rooms.get(id)?.setFrozen(frozen)
     this.relay.publishEvent({ type: 'frozen', statuteId: id, frozen })
+    // Two phase changes at once may be told in another order than storage committed them:
+    // the stored phase decides.
+    void this.refreshFrozen(id)
+  }
+
+  /** Sets a room's frozen state from the phase in storage. */
+  private async refreshFrozen(id: string): Promise<void> {
+    if (!this.rooms.has(id) || !this.options.isFrozen) return
+    try {
+      const frozen = await this.options.isFrozen(id)
+      this.rooms.get(id)?.setFrozen(frozen)
+    } catch (error) {
+      this.options.logger.warn({ room: id, err: error instanceof Error ? error.message : String(error) }, 'could not read the phase')
+    }
   }
 
   /** Ends a person's connections (to one statute, or all) here and on every other instance. */
@@ -59,7 +73,10 @@ export class RoomRegistry {
   }
 
   private onClusterEvent(event: ClusterEvent): void {
-    if (event.type === 'frozen') this.rooms.get(event.statuteId)?.setFrozen(event.frozen)
+    if (event.type === 'frozen') {
+      this.rooms.get(event.statuteId)?.setFrozen(event.frozen)
+      void this.refreshFrozen(event.statuteId)
+    }
     else if (event.type === 'disconnect-user') this.disconnectLocally(event.userId, event.statuteId)
   }
 

@@ -73,7 +73,7 @@ export class Metrics implements RoomMetrics {
     })
     this.persist = new Histogram({
       name: 'samenspel_persist_seconds',
-      help: 'Time to store one update before it is relayed',
+      help: 'Time to store one write (the updates of a statute that arrived meanwhile, stored together) before they are relayed',
       buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [this.registry],
     })
@@ -104,11 +104,11 @@ export class Metrics implements RoomMetrics {
       .set(1)
   }
 
-  updateStored(seconds: number): void {
-    this.updates.inc({ source: 'client' })
+  updatesStored(count: number, seconds: number): void {
+    this.updates.inc({ source: 'client' }, count)
     this.persist.observe(seconds)
     const second = Math.floor(Date.now() / 1000)
-    this.recent.set(second, (this.recent.get(second) ?? 0) + 1)
+    this.recent.set(second, (this.recent.get(second) ?? 0) + count)
   }
 
   updateFromRelay(): void {

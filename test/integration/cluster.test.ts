@@ -82,8 +82,11 @@ describe('two instances, one database, one Redis', () => {
     for (let i = 0; i < 5; i++) appendParagraph(i % 2 ? onB.doc : onA.doc, articleId, `Regel ${i}`)
     await waitFor(() => stateOf(onA.doc) === stateOf(onB.doc) && articleText(onA.doc, articleId).includes('Regel 4') && articleText(onB.doc, articleId).includes('Regel 0'), 10_000, 'converged')
     await Promise.all([a.rooms.openRooms.get(id)!.settle(), b.rooms.openRooms.get(id)!.settle()])
-    // Five client changes: five log entries, not ten (the receiving instance does not store again).
-    expect((await a.store.loadDocument(id))!.logLength - before).toBe(5)
+    // Five client changes: at most five log entries (changes arriving together are stored
+    // together), never ten: the receiving instance does not store again.
+    const entries = (await a.store.loadDocument(id))!.logLength - before
+    expect(entries).toBeGreaterThanOrEqual(2)
+    expect(entries).toBeLessThanOrEqual(5)
     // /metrics tells the two apart: stored from a client here (3 on A), or relayed from elsewhere.
     const text = await (await fetch(`${a.url}/metrics`, { headers: { authorization: `Bearer ${a.admin.token}` } })).text()
     expect(text).toMatch(/samenspel_info\{storage="postgres",relay="redis"\} 1/)

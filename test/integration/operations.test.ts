@@ -73,7 +73,9 @@ describe('GET /metrics', () => {
     expect(sample(after, 'samenspel_open_statutes')).toBe(1)
     expect(sample(after, 'samenspel_connections')).toBe(1)
     expect(sample(after, 'samenspel_updates_total{source="client"}')).toBe(3)
-    expect(sample(after, 'samenspel_persist_seconds_count')).toBe(3)
+    // Updates arriving while a write is in flight are stored together: 1 to 3 writes.
+    expect(sample(after, 'samenspel_persist_seconds_count')).toBeGreaterThanOrEqual(1)
+    expect(sample(after, 'samenspel_persist_seconds_count')).toBeLessThanOrEqual(3)
     expect(sample(after, 'samenspel_updates_per_second')).toBeGreaterThan(0)
     expect(sample(after, 'samenspel_export_seconds_count{outcome="ok"}')).toBe(1)
     client.destroy()

@@ -54,6 +54,9 @@ const SQL = {
   deleteLogEntries: `DELETE FROM statute_updates WHERE statute_id = $1 AND seq = ANY($2::bigint[])`,
 } as const
 
+/** Largest number of appends in one INSERT (two parameters each; PostgreSQL allows 65535). */
+const MAX_APPEND_BATCH = 500
+
 interface LogRow {
   seq: number
   data: Buffer
@@ -66,6 +69,7 @@ export class PgStore implements Storage {
   readonly audit: PgAudit
   readonly agreements: PgAgreements
   readonly comments: PgComments
+  private pendingAppends: Array<{ id: string; data: Buffer; resolve: () => void; reject: (error: unknown) => void }> = []
 
   constructor(options: PgStoreOptions) {
     this.db = new PgDatabase({
@@ -150,8 +154,38 @@ export class PgStore implements Storage {
     )
   }
 
-  async appendUpdate(id: string, update: Uint8Array): Promise<void> {
-    await this.db.query(SQL.appendUpdate, [id, toBuffer(update)])
+  /**
+   * Group commit: appends that arrive in the same turn of the event loop (from different statutes)
+   * go to the database as one multi-row INSERT, one round trip and one commit. Each promise
+   * resolves after that commit; if the batch fails, its entries are tried one by one so that one
+   * bad entry (e.g. its statute is gone) does not fail the others.
+   */
+  appendUpdate(id: string, update: Uint8Array): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pendingAppends.push({ id, data: toBuffer(update), resolve, reject })
+      if (this.pendingAppends.length === 1) setImmediate(() => void this.flushAppends())
+    })
+  }
+
+  private async flushAppends(): Promise<void> {
+    const batch = this.pendingAppends.splice(0, MAX_APPEND_BATCH)
+    if (this.pendingAppends.length > 0) setImmediate(() => void this.flushAppends())
+    if (batch.length === 0) return
+    const values = batch.map((_, i) => `($${2 * i + 1}, $${2 * i + 2})`).join(', ')
+    try {
+      await this.db.query(`INSERT INTO statute_updates (statute_id, data) VALUES ${values}`, batch.flatMap((entry) => [entry.id, entry.data]))
+    } catch {
+      await Promise.all(
+        batch.map((entry) =>
+          this.db.query(SQL.appendUpdate, [entry.id, entry.data]).then(
+            () => entry.resolve(),
+            (error: unknown) => entry.reject(error),
+          ),
+        ),
+      )
+      return
+    }
+    for (const entry of batch) entry.resolve()
   }
 
   async compact(id: string, merge: (updates: readonly Uint8Array[]) => Uint8Array): Promise<CompactionResult> {
@@ -177,6 +211,7 @@ export class PgStore implements Storage {
   }
 
   async close(): Promise<void> {
+    while (this.pendingAppends.length > 0) await this.flushAppends()
     await this.db.end()
   }
 

@@ -50,6 +50,7 @@ export class SqliteStore implements Storage {
   readonly audit: SqliteAudit
   readonly agreements: SqliteAgreements
   readonly comments: SqliteComments
+  private pendingAppends: Array<{ id: string; data: Buffer; resolve: () => void; reject: (error: unknown) => void }> = []
 
   /** Opens (and creates) `<dataDir>/samenspel.sqlite`; pass ':memory:' as file for tests. */
   constructor(dataDir: string, options: { synchronous?: 'FULL' | 'NORMAL'; file?: string } = {}) {
@@ -118,8 +119,44 @@ export class SqliteStore implements Storage {
     })()
   }
 
-  async appendUpdate(id: string, update: Uint8Array): Promise<void> {
-    this.db.prepare(SQL.appendUpdate).run(id, Buffer.from(update.buffer, update.byteOffset, update.byteLength))
+  /**
+   * Group commit: appends that arrive in the same turn of the event loop (from different statutes)
+   * are written in one transaction, so one disk flush serves them all. Each promise resolves only
+   * after that transaction committed.
+   */
+  appendUpdate(id: string, update: Uint8Array): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pendingAppends.push({ id, data: Buffer.from(update.buffer, update.byteOffset, update.byteLength), resolve, reject })
+      if (this.pendingAppends.length === 1) setImmediate(() => this.flushAppends())
+    })
+  }
+
+  private flushAppends(): void {
+    const batch = this.pendingAppends
+    this.pendingAppends = []
+    if (batch.length === 0) return
+    if (!this.db.open) {
+      for (const entry of batch) entry.reject(new Error('storage is closed'))
+      return
+    }
+    const insert = this.db.prepare(SQL.appendUpdate)
+    try {
+      this.db.transaction(() => {
+        for (const entry of batch) insert.run(entry.id, entry.data)
+      })()
+    } catch {
+      // One bad entry (e.g. its statute is gone) must not fail the others: one by one instead.
+      for (const entry of batch) {
+        try {
+          insert.run(entry.id, entry.data)
+          entry.resolve()
+        } catch (error) {
+          entry.reject(error)
+        }
+      }
+      return
+    }
+    for (const entry of batch) entry.resolve()
   }
 
   async compact(id: string, merge: (updates: readonly Uint8Array[]) => Uint8Array): Promise<CompactionResult> {
@@ -140,6 +177,7 @@ export class SqliteStore implements Storage {
   }
 
   async close(): Promise<void> {
+    this.flushAppends()
     if (this.db.open) this.db.close()
   }
 }
