@@ -90,6 +90,8 @@ export interface MatchResult {
   readonly last: Distribution
   /** Per class of (sender, receiver) pair (e.g. same or other instance): latencies and how many were expected. */
   readonly byClass: Record<string, { latencyMs: Distribution; expected: number; missing: number }>
+  /** The samples behind `all` and `first`, to pool several runs. */
+  readonly samples: { readonly all: Float64Array; readonly first: Float64Array }
 }
 
 /**
@@ -162,5 +164,14 @@ export function matchArrivals(
     const exp = classExpected.get(c) ?? 0
     byClass[c] = { latencyMs: distribution(values), expected: exp, missing: exp - values.length }
   }
-  return { inserts, expectedDeliveries: expected, deliveries: samples.length, all: distribution(samples), first: distribution(firsts), last: distribution(lasts), byClass }
+  return {
+    inserts,
+    expectedDeliveries: expected,
+    deliveries: samples.length,
+    all: distribution(samples),
+    first: distribution(firsts),
+    last: distribution(lasts),
+    byClass,
+    samples: { all: Float64Array.from(samples), first: Float64Array.from(firsts) },
+  }
 }

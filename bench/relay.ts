@@ -81,6 +81,8 @@ export interface RelayResult {
   readonly clock: { calibrationRttMs: number; offsetDriftMs: number }
   readonly diagnostics: Record<string, unknown>
   readonly durationS: number
+  /** Latency samples (every delivery; first receiver per insert), for pooling runs; not for the JSON. */
+  readonly samples: MatchResult['samples']
 }
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never
@@ -358,6 +360,7 @@ export async function runRelay(target: Target, shape: RelayShape, workers: reado
     },
     diagnostics,
     durationS: round((performance.now() - began) / 1000, 1),
+    samples: match.samples,
   }
   return result
 }

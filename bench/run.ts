@@ -23,10 +23,11 @@ import { buildStatutes, coldOpens } from './coldOpen.js'
 import { runHeapProbe } from './heap.js'
 import { exportBenchmark } from './exportBench.js'
 import { diskFlushMs, machineInfo, waitForQuiet } from './machine.js'
-import { closeClientWorkers, runRelay, startClientWorkers, type RelayResult, type RelayShape } from './relay.js'
+import type { RelayShape } from './relay.js'
+import { relayComparison } from './relayComparison.js'
 import { killAllServers, startServerProcess } from './serverProcess.js'
-import { median, progress, round, type Distribution } from './stats.js'
-import { cleanUpTargets, startTarget, type Target, type TargetKind } from './targets.js'
+import { median, progress, round } from './stats.js'
+import { cleanUpTargets, type TargetKind } from './targets.js'
 
 const quick = process.argv.includes('--quick')
 /** Only the relay comparison (no large statutes, heap or export): for working on it. */
@@ -73,11 +74,9 @@ function dirBytes(dir: string): number {
 
 /** Before each measurement: wait this long at most for other processes to go quiet. */
 const QUIET_WAIT_MS = quick ? 2000 : 10_000
-/** CPU of other processes (100 = one core) above which a relay run is repeated once. */
-const NOISY_PERCENT = 25
 
 /**
- * The relay comparison: every shape against every target, the same clients driving each.
+ * The relay comparison (relayComparison.ts).
  *
  * 100 × 10 types at 1 insert per second per client, not 5: each client integrates every insert of
  * its room (about 50 µs of CPU per delivery here), so 1000 clients at 5 inserts/s would need some
@@ -94,177 +93,26 @@ const shapes: RelayShape[] = [
  * relay) separates the cost of the flush from the rest; left out of --quick to keep it short.
  */
 const targetKinds: TargetKind[] = quick ? ['stock', 'project-sqlite', 'project-cluster'] : ['stock', 'project-sqlite', 'project-sqlite-normal', 'project-cluster']
-/** Client worker processes (see clientWorker.ts); 2 keeps each below saturation at these rates. */
-const CLIENT_WORKERS = Number(argValue('--client-workers') ?? 2)
-/** Repeating a noisy run is skipped once the run has taken this long, to stay bounded. */
-const REPEAT_BUDGET_MS = quick ? 0 : 7 * 60_000
+const comparisonOptions = {
+  quick,
+  shapes,
+  targets: targetKinds,
+  /** Client worker processes (see clientWorker.ts); 2 keeps each well below saturation at these rates. */
+  clientWorkers: Number(argValue('--client-workers') ?? 2),
+  quietWaitMs: QUIET_WAIT_MS,
+  noisyPercent: 25,
+  // Bounded: a quiet full comparison takes about 2 minutes per round; a noisy one longer (repeats,
+  // slow drains), so repeats stop after 4.5 minutes and a second round starts only before 5.
+  repeatBudgetMs: quick ? 0 : 4.5 * 60_000,
+  rounds: quick ? 1 : 2,
+  roundBudgetMs: 5 * 60_000,
+} as const
 
 function argValue(name: string): string | undefined {
   const i = process.argv.indexOf(name)
   return i >= 0 ? process.argv[i + 1] : undefined
 }
 
-type QuietWait = Awaited<ReturnType<typeof waitForQuiet>>
-type Attempt = RelayResult & { quietWait: QuietWait; diskFlushMs: ReturnType<typeof diskFlushMs> }
-type RelayOutcome = (Attempt & { discardedAttempt?: object }) | { target: TargetKind; shape: RelayShape; error: string }
-
-/** One attempt on freshly started servers, so their peak memory (VmHWM) is this run's alone. */
-async function relayAttempt(kind: TargetKind, shape: RelayShape): Promise<Attempt> {
-  // The client workers start while the servers do; the clients close before the servers stop.
-  const workers = startClientWorkers(Math.min(CLIENT_WORKERS, shape.statutes * shape.clientsPerStatute))
-  let target: Target | undefined
-  try {
-    target = await startTarget(kind)
-    const quietWait = await waitForQuiet(QUIET_WAIT_MS, NOISY_PERCENT)
-    if (quietWait.busyPercent > NOISY_PERCENT) progress(`machine still busy (${quietWait.busyPercent}% of a core); measuring anyway`)
-    const diskFlush = diskFlushMs(os.tmpdir())
-    const result = { ...(await runRelay(target, shape, workers)), quietWait, diskFlushMs: diskFlush }
-    const { p50, p95, p99, count } = result.latencyMs
-    progress(
-      `${kind} ${shape.name}: p50 ${p50} ms, p95 ${p95} ms, p99 ${p99} ms (${count} samples, ${result.missingDeliveries} missing); ` +
-        `server CPU ${result.serversCombined.cpuPercent}%, clients ${result.clientProcesses.map((c) => c.cpuPercent).join('/')}%, others ${result.otherProcessesCpuPercent}%`,
-    )
-    return result
-  } finally {
-    await closeClientWorkers(workers)
-    await target?.stop()
-  }
-}
-
-/**
- * Runs each (shape, target); one that other processes disturbed is run once more (while the time
- * budget allows) and the quieter run is kept; the other is summarised, so nothing is silently
- * thrown away. A target that fails (e.g. PostgreSQL unreachable) is reported, not fatal.
- */
-async function relayComparison(): Promise<RelayOutcome[]> {
-  const outcomes: RelayOutcome[] = []
-  for (const shape of shapes) {
-    for (const kind of targetKinds) {
-      try {
-        const first = await relayAttempt(kind, shape)
-        if (first.otherProcessesCpuPercent <= NOISY_PERCENT || performance.now() - began > REPEAT_BUDGET_MS) {
-          outcomes.push(first)
-          continue
-        }
-        progress(`${kind} ${shape.name}: other processes were busy (${first.otherProcessesCpuPercent}%), repeating once`)
-        const second = await relayAttempt(kind, shape)
-        const [kept, dropped] = second.otherProcessesCpuPercent < first.otherProcessesCpuPercent ? [second, first] : [first, second]
-        outcomes.push({ ...kept, discardedAttempt: { latencyMs: dropped.latencyMs, missingDeliveries: dropped.missingDeliveries, otherProcessesCpuPercent: dropped.otherProcessesCpuPercent } })
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error)
-        progress(`${kind} ${shape.name} failed: ${message}`)
-        outcomes.push({ target: kind, shape, error: message })
-      }
-    }
-  }
-  return outcomes
-}
-
-/** The few figures per (target, shape) that the comparison is about. */
-function headline(outcome: RelayOutcome | undefined) {
-  if (!outcome) return undefined
-  if ('error' in outcome) return { error: outcome.error }
-  const { p50, p95, p99, count } = outcome.latencyMs
-  return {
-    p50,
-    p95,
-    p99,
-    samples: count,
-    missingDeliveries: outcome.missingDeliveries,
-    serverCpuMs: outcome.serversCombined.cpuMs,
-    serverCpuPercent: outcome.serversCombined.cpuPercent,
-    serverCpuUsPerUpdate: outcome.insertsMeasured > 0 ? Math.round((outcome.serversCombined.cpuMs * 1000) / outcome.insertsMeasured) : null,
-    serverVmHwmMB: outcome.serversCombined.vmHwmMB,
-    ...(outcome.servers.length > 1 ? { perInstance: outcome.servers.map(({ cpuMs, cpuPercent, vmHwmMB }) => ({ cpuMs, cpuPercent, vmHwmMB })) } : {}),
-    clientCpuPercent: outcome.clientProcesses.map((c) => c.cpuPercent),
-    otherProcessesCpuPercent: outcome.otherProcessesCpuPercent,
-  }
-}
-
-/** What may make a run's figures unrepresentative, in words. */
-function caveats(outcome: RelayOutcome | undefined): string[] {
-  if (!outcome || 'error' in outcome) return ['no result']
-  const notes: string[] = []
-  if (outcome.missingDeliveries > 0) notes.push(`${outcome.missingDeliveries} of ${outcome.expectedDeliveries} deliveries missing`)
-  if (outcome.setup.clientsFailed > 0) notes.push(`${outcome.setup.clientsFailed} clients did not connect`)
-  if (outcome.closes.duringMeasurement > 0) notes.push(`${outcome.closes.duringMeasurement} connections closed while measuring`)
-  if (outcome.clientSaturated) notes.push('a client process was saturated (≥ 85 % CPU)')
-  if (outcome.otherProcessesCpuPercent > NOISY_PERCENT) notes.push(`other processes used ${outcome.otherProcessesCpuPercent}% CPU (noisy)`)
-  if (outcome.diskFlushMs.p50 > SLOW_FLUSH_MS) notes.push(`disk flushes were slow before the run (fsync p50 ${outcome.diskFlushMs.p50} ms)`)
-  return notes
-}
-
-/**
- * Whether a run is fit for comparison: it has a result, other processes stayed quiet and the
- * client processes kept up. (Missing deliveries are a result of the server, listed in caveats.)
- */
-function quiet(outcome: RelayOutcome | undefined): boolean {
-  return !!outcome && !('error' in outcome) && outcome.otherProcessesCpuPercent <= NOISY_PERCENT && !outcome.clientSaturated
-}
-
-const TARGET_RATIO = 1.5
-/** A disk flush slower than this (ms, median) makes the project's figures disk-bound; quiet, this disk flushes in about 0.2 ms. */
-const SLOW_FLUSH_MS = 1
-
-function comparisons(outcomes: RelayOutcome[]) {
-  const find = (kind: TargetKind, shape: RelayShape) => outcomes.find((o) => o.target === kind && o.shape.name === shape.name)
-  const ratio = (a: RelayOutcome | undefined, b: RelayOutcome | undefined, field: 'p50' | 'p99'): number | null =>
-    a && b && !('error' in a) && !('error' in b) && b.latencyMs[field] > 0 ? round(a.latencyMs[field] / b.latencyMs[field], 2) : null
-  return {
-    projectVsStock: {
-      target: `project p99 ≤ ${TARGET_RATIO} × stock p99 (reported, not asserted; read meetsTarget together with comparable and caveats)`,
-      note: "the project's server appends every update to SQLite (SQLITE_SYNCHRONOUS=FULL: flushed to disk) before relaying it; the stock server relays from memory and stores nothing. projectSynchronousNormal (full runs only): the project with SQLITE_SYNCHRONOUS=NORMAL, stored but not flushed before relaying, to separate the flush from the rest",
-      shapes: shapes.map((shape) => {
-        const stock = find('stock', shape)
-        const project = find('project-sqlite', shape)
-        const unflushed = find('project-sqlite-normal', shape)
-        const p99Ratio = ratio(project, stock, 'p99')
-        const comparable = quiet(stock) && quiet(project)
-        return {
-          shape: shape.name,
-          stock: headline(stock),
-          project: headline(project),
-          ratioP50: ratio(project, stock, 'p50'),
-          ratioP99: p99Ratio,
-          // Both runs quiet: otherwise the ratio says more about the machine than about the servers.
-          comparable,
-          meetsTarget: p99Ratio === null ? null : p99Ratio <= TARGET_RATIO,
-          ...(unflushed
-            ? {
-                projectSynchronousNormal: headline(unflushed),
-                ratioP99SynchronousNormal: ratio(unflushed, stock, 'p99'),
-              }
-            : {}),
-          caveats: { stock: caveats(stock), project: caveats(project), ...(unflushed ? { projectSynchronousNormal: caveats(unflushed) } : {}) },
-        }
-      }),
-    },
-    clusterVsSingle: {
-      note: "two project instances on PostgreSQL + Redis, a room's clients alternating between them (half of the deliveries cross instances), against one instance on SQLite",
-      shapes: shapes.map((shape) => {
-        const single = find('project-sqlite', shape)
-        const cluster = find('project-cluster', shape)
-        const pairs = cluster && !('error' in cluster) ? cluster.byInstancePair : undefined
-        return {
-          shape: shape.name,
-          singleSqlite: headline(single),
-          cluster: headline(cluster),
-          sameInstance: pairs?.sameInstance && { ...pick(pairs.sameInstance.latencyMs), expected: pairs.sameInstance.expected, missing: pairs.sameInstance.missing },
-          otherInstance: pairs?.otherInstance && { ...pick(pairs.otherInstance.latencyMs), expected: pairs.otherInstance.expected, missing: pairs.otherInstance.missing },
-          ratioP99: ratio(cluster, single, 'p99'),
-          comparable: quiet(single) && quiet(cluster),
-          crossInstanceRelayWorks: pairs?.otherInstance ? pairs.otherInstance.missing === 0 && pairs.otherInstance.latencyMs.count > 0 : null,
-          diagnostics: cluster && !('error' in cluster) ? cluster.diagnostics : undefined,
-          caveats: { singleSqlite: caveats(single), cluster: caveats(cluster) },
-        }
-      }),
-    },
-  }
-}
-
-function pick(d: Distribution) {
-  return { p50: d.p50, p95: d.p95, p99: d.p99, samples: d.count }
-}
 async function largeStatutes() {
   const dataDir = tempDir('large')
   progress(`building ${large.statutesBuilt} statutes of ${large.articlesPerStatute} articles`)
@@ -315,7 +163,7 @@ async function largeStatutes() {
 
 async function main(): Promise<void> {
   const machine = { ...machineInfo(), diskFlushMsAtStart: diskFlushMs(os.tmpdir()) }
-  const relay = await relayComparison()
+  const relay = await relayComparison(comparisonOptions)
   const big = onlyRelay ? {} : await largeStatutes()
   const exportResult = onlyRelay ? undefined : await exportBenchmark(quick)
   const result = {
@@ -329,8 +177,9 @@ async function main(): Promise<void> {
       stock: 'node --import tsx bench/stockServer.ts (child process): setupWSConnection of @y/websocket-server 0.1.1, no persistence',
       cluster: 'two project children with DATABASE_URL (fresh DATABASE_SCHEMA, dropped afterwards), REDIS_URL (fresh REDIS_PREFIX)',
     },
-    comparison: comparisons(relay),
+    comparison: relay.comparison,
     notes: {
+      comparison: 'full runs measure every (shape, target) in up to two rounds, the second in reverse target order; comparison figures pool the latency samples of the rounds, CPU is their mean and VmHWM the highest; relay.runs lists every attempt with all details',
       latencyMs: 'time from a local insert until another client of the room has integrated it (Yjs applied it); one sample per (insert, receiver); all clients of a room type',
       firstReceiverLatencyMs: 'per insert, the earliest receiver: least delayed by the client processes handling the other deliveries',
       missingDeliveries: "expected (insert, receiver) pairs (every other client of the room, connected or not) not seen before the drain ended (1 s without arrivals, at most drainMs)",
@@ -348,8 +197,9 @@ async function main(): Promise<void> {
         rate100 === 1
           ? '100 x 10 types 1 insert/s per client (1,000 updates/s in, 10,000 deliveries/s), 1 x 60 types 5/s (300 in, 17,700 deliveries/s): each delivery costs a client ~50 µs of CPU, so 100 x 10 at 5/s would need ~2.5 cores for the clients alone on this 2-core machine'
           : `100 x 10 types ${rate100} insert(s)/s per client (--rate-100x10); check clientProcesses for saturation`,
-      clientWorkers: CLIENT_WORKERS,
-      runs: relay.map((r) => ('error' in r ? { target: r.target, shape: r.shape.name, error: r.error } : { ...r, shape: undefined, scenario: r.shape.name, params: r.shape })),
+      clientWorkers: comparisonOptions.clientWorkers,
+      rounds: comparisonOptions.rounds,
+      runs: relay.runs,
     },
     ...big,
     ...(exportResult ? { export: { ...exportResult, method: 'exportDocx in the bench process (pure function); peak = RSS and heap sampled every 5 ms during the runs' } } : {}),
