@@ -6,8 +6,8 @@
  * processes to go quiet and probes the disk's flush time; a run that other processes disturbed is
  * repeated once (while the time budget allows) and the quieter attempt kept. A full run measures
  * everything in up to two rounds, the second in reverse target order so that a slow drift of the
- * machine does not favour one server; figures are pooled over the rounds (all latency samples
- * together). The second round is skipped when the first took too long.
+ * machine does not favour one server; figures are pooled over the quiet rounds (all their latency
+ * samples together). The second round is skipped when the first took too long.
  */
 import os from 'node:os'
 import { diskFlushMs, waitForQuiet } from './machine.js'
@@ -116,9 +116,14 @@ function caveats(a: Attempt, options: ComparisonOptions): string[] {
 const SLOW_FLUSH_MS = 1
 const TARGET_RATIO = 1.5
 
-/** Figures of one (target, shape) over its rounds: latencies pooled, CPU averaged, memory at its peak. */
-function summarise(attempts: Attempt[], failures: Failure[], options: ComparisonOptions) {
-  if (attempts.length === 0) return failures.length > 0 ? { error: failures.map((f) => f.error).join('; ') } : undefined
+/**
+ * Figures of one (target, shape) over its rounds: latencies pooled, CPU averaged, memory at its
+ * peak. Only quiet rounds are pooled when there is one; noisy ones stay listed under `rounds`.
+ */
+function summarise(all: Attempt[], failures: Failure[], options: ComparisonOptions) {
+  if (all.length === 0) return failures.length > 0 ? { error: failures.map((f) => f.error).join('; ') } : undefined
+  const quietOnes = all.filter((a) => quiet(a, options))
+  const attempts = quietOnes.length > 0 ? quietOnes : all
   const pool = (pick: (a: Attempt) => Float64Array): Distribution => {
     const all = new Float64Array(attempts.reduce((n, a) => n + pick(a).length, 0))
     let at = 0
@@ -158,7 +163,8 @@ function summarise(attempts: Attempt[], failures: Failure[], options: Comparison
     clientCpuPercentMax: Math.max(...attempts.flatMap((a) => a.clientProcesses.map((c) => c.cpuPercent))),
     otherProcessesCpuPercentMax: Math.max(...attempts.map((a) => a.otherProcessesCpuPercent)),
     comparable: attempts.every((a) => quiet(a, options)),
-    rounds: attempts.map((a) => ({
+    roundsPooled: attempts.map((a) => a.round),
+    rounds: all.map((a) => ({
       round: a.round,
       p50: a.latencyMs.p50,
       p95: a.latencyMs.p95,
@@ -167,7 +173,7 @@ function summarise(attempts: Attempt[], failures: Failure[], options: Comparison
       vmHwmMB: a.serversCombined.vmHwmMB,
       otherProcessesCpuPercent: a.otherProcessesCpuPercent,
     })),
-    caveats: [...attempts.flatMap((a) => caveats(a, options)), ...failures.map((f) => `round ${f.round}: failed: ${f.error}`)],
+    caveats: [...all.flatMap((a) => caveats(a, options)), ...failures.map((f) => `round ${f.round}: failed: ${f.error}`)],
     ...(instances > 1 ? { byInstancePair: pairs(attempts) } : {}),
     ...(attempts[0]!.target === 'project-cluster' ? { diagnostics: attempts.at(-1)!.diagnostics } : {}),
   }

@@ -179,7 +179,7 @@ async function main(): Promise<void> {
     },
     comparison: relay.comparison,
     notes: {
-      comparison: 'full runs measure every (shape, target) in up to two rounds, the second in reverse target order; comparison figures pool the latency samples of the rounds, CPU is their mean and VmHWM the highest; relay.runs lists every attempt with all details',
+      comparison: 'full runs measure every (shape, target) in up to two rounds, the second in reverse target order; comparison figures pool the latency samples of the quiet rounds (of all rounds when none was quiet: comparable false), CPU is their mean and VmHWM the highest; rounds lists each round, relay.runs every attempt with all details',
       latencyMs: 'time from a local insert until another client of the room has integrated it (Yjs applied it); one sample per (insert, receiver); all clients of a room type',
       firstReceiverLatencyMs: 'per insert, the earliest receiver: least delayed by the client processes handling the other deliveries',
       missingDeliveries: "expected (insert, receiver) pairs (every other client of the room, connected or not) not seen before the drain ended (1 s without arrivals, at most drainMs)",
