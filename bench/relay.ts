@@ -45,6 +45,8 @@ export interface ServerFigures {
 
 export interface RelayResult {
   readonly target: Target['kind']
+  /** How the target was started (command, environment such as the DATABASE_URL used). */
+  readonly targetSettings: Record<string, unknown>
   readonly shape: RelayShape & { clients: number; clientWorkers: number }
   readonly setup: {
     roomsCreatedMs: number
@@ -323,6 +325,7 @@ export async function runRelay(target: Target, shape: RelayShape, workers: reado
   const clientProcesses = stopped.map((s, i) => ({ ...s, cpuPercent: round((s.cpuMs / s.windowMs) * 100, 1), drainedMs: drained[i]!.drainedMs }))
   const result: RelayResult = {
     target: target.kind,
+    targetSettings: target.settings,
     shape: { ...shape, clients: shape.statutes * perRoom, clientWorkers: workerCount },
     setup: {
       roomsCreatedMs,
