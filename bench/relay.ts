@@ -236,7 +236,7 @@ export async function runRelay(target: Target, shape: RelayShape, workers: reado
   const rooms = await createRooms(target, shape.statutes)
   const roomsCreatedMs = Math.round(performance.now() - roomsStart)
   // Whole rooms per worker when there are enough rooms (no clock offsets within a room); one busy
-  // room is spread over the workers client by client.
+  // room is spread over the workers.
   const workerCount = workers.length
   const assignments: ClientSpec[][] = Array.from({ length: workerCount }, () => [])
   rooms.forEach((room, r) => {
