@@ -21,6 +21,7 @@ import { PgAudit } from './PgAudit.js'
 import { PgAgreements } from './PgAgreements.js'
 import { PgComments } from './PgComments.js'
 import { PG_MIGRATIONS } from './migrations.js'
+import { GroupCommit } from '../groupCommit.js'
 import { advisoryXactLock, PgDatabase, toBuffer, toBytes } from './pgDatabase.js'
 
 export interface PgStoreOptions {
@@ -69,7 +70,16 @@ export class PgStore implements Storage {
   readonly audit: PgAudit
   readonly agreements: PgAgreements
   readonly comments: PgComments
-  private pendingAppends: Array<{ id: string; data: Buffer; resolve: () => void; reject: (error: unknown) => void }> = []
+  private readonly appends = new GroupCommit<{ id: string; data: Buffer }>(
+    async (entries) => {
+      const values = entries.map((_, i) => `($${2 * i + 1}, $${2 * i + 2})`).join(', ')
+      await this.db.query(`INSERT INTO statute_updates (statute_id, data) VALUES ${values}`, entries.flatMap((entry) => [entry.id, entry.data]))
+    },
+    async (entry) => {
+      await this.db.query(SQL.appendUpdate, [entry.id, entry.data])
+    },
+    MAX_APPEND_BATCH,
+  )
 
   constructor(options: PgStoreOptions) {
     this.db = new PgDatabase({
@@ -154,38 +164,9 @@ export class PgStore implements Storage {
     )
   }
 
-  /**
-   * Group commit: appends that arrive in the same turn of the event loop (from different statutes)
-   * go to the database as one multi-row INSERT, one round trip and one commit. Each promise
-   * resolves after that commit; if the batch fails, its entries are tried one by one so that one
-   * bad entry (e.g. its statute is gone) does not fail the others.
-   */
+  /** Group commit (storage/groupCommit.ts): one multi-row INSERT, one round trip and one commit, per event-loop turn. */
   appendUpdate(id: string, update: Uint8Array): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.pendingAppends.push({ id, data: toBuffer(update), resolve, reject })
-      if (this.pendingAppends.length === 1) setImmediate(() => void this.flushAppends())
-    })
-  }
-
-  private async flushAppends(): Promise<void> {
-    const batch = this.pendingAppends.splice(0, MAX_APPEND_BATCH)
-    if (this.pendingAppends.length > 0) setImmediate(() => void this.flushAppends())
-    if (batch.length === 0) return
-    const values = batch.map((_, i) => `($${2 * i + 1}, $${2 * i + 2})`).join(', ')
-    try {
-      await this.db.query(`INSERT INTO statute_updates (statute_id, data) VALUES ${values}`, batch.flatMap((entry) => [entry.id, entry.data]))
-    } catch {
-      await Promise.all(
-        batch.map((entry) =>
-          this.db.query(SQL.appendUpdate, [entry.id, entry.data]).then(
-            () => entry.resolve(),
-            (error: unknown) => entry.reject(error),
-          ),
-        ),
-      )
-      return
-    }
-    for (const entry of batch) entry.resolve()
+    return this.appends.add({ id, data: toBuffer(update) })
   }
 
   async compact(id: string, merge: (updates: readonly Uint8Array[]) => Uint8Array): Promise<CompactionResult> {
@@ -211,7 +192,7 @@ export class PgStore implements Storage {
   }
 
   async close(): Promise<void> {
-    while (this.pendingAppends.length > 0) await this.flushAppends()
+    await this.appends.flushAll()
     await this.db.end()
   }
 

@@ -17,6 +17,7 @@ import { SqliteAudit } from './SqliteAudit.js'
 import { SqliteAgreements } from './SqliteAgreements.js'
 import { SqliteComments } from './SqliteComments.js'
 import { SQLITE_MIGRATIONS } from './migrations.js'
+import { GroupCommit } from '../groupCommit.js'
 
 const SQL = {
   insertStatute: `INSERT INTO statutes (id, title, organisation, body_type, created_at, updated_at)
@@ -50,7 +51,17 @@ export class SqliteStore implements Storage {
   readonly audit: SqliteAudit
   readonly agreements: SqliteAgreements
   readonly comments: SqliteComments
-  private pendingAppends: Array<{ id: string; data: Buffer; resolve: () => void; reject: (error: unknown) => void }> = []
+  private readonly appends = new GroupCommit<{ id: string; data: Buffer }>(
+    (entries) => {
+      const insert = this.db.prepare(SQL.appendUpdate)
+      this.db.transaction(() => {
+        for (const entry of entries) insert.run(entry.id, entry.data)
+      })()
+    },
+    (entry) => {
+      this.db.prepare(SQL.appendUpdate).run(entry.id, entry.data)
+    },
+  )
 
   /** Opens (and creates) `<dataDir>/samenspel.sqlite`; pass ':memory:' as file for tests. */
   constructor(dataDir: string, options: { synchronous?: 'FULL' | 'NORMAL'; file?: string } = {}) {
@@ -119,44 +130,9 @@ export class SqliteStore implements Storage {
     })()
   }
 
-  /**
-   * Group commit: appends that arrive in the same turn of the event loop (from different statutes)
-   * are written in one transaction, so one disk flush serves them all. Each promise resolves only
-   * after that transaction committed.
-   */
+  /** Group commit (storage/groupCommit.ts): one transaction, one disk flush, per event-loop turn. */
   appendUpdate(id: string, update: Uint8Array): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.pendingAppends.push({ id, data: Buffer.from(update.buffer, update.byteOffset, update.byteLength), resolve, reject })
-      if (this.pendingAppends.length === 1) setImmediate(() => this.flushAppends())
-    })
-  }
-
-  private flushAppends(): void {
-    const batch = this.pendingAppends
-    this.pendingAppends = []
-    if (batch.length === 0) return
-    if (!this.db.open) {
-      for (const entry of batch) entry.reject(new Error('storage is closed'))
-      return
-    }
-    const insert = this.db.prepare(SQL.appendUpdate)
-    try {
-      this.db.transaction(() => {
-        for (const entry of batch) insert.run(entry.id, entry.data)
-      })()
-    } catch {
-      // One bad entry (e.g. its statute is gone) must not fail the others: one by one instead.
-      for (const entry of batch) {
-        try {
-          insert.run(entry.id, entry.data)
-          entry.resolve()
-        } catch (error) {
-          entry.reject(error)
-        }
-      }
-      return
-    }
-    for (const entry of batch) entry.resolve()
+    return this.appends.add({ id, data: Buffer.from(update.buffer, update.byteOffset, update.byteLength) })
   }
 
   async compact(id: string, merge: (updates: readonly Uint8Array[]) => Uint8Array): Promise<CompactionResult> {
@@ -177,7 +153,7 @@ export class SqliteStore implements Storage {
   }
 
   async close(): Promise<void> {
-    this.flushAppends()
+    if (this.db.open) await this.appends.flushAll()
     if (this.db.open) this.db.close()
   }
 }
