@@ -412,19 +412,21 @@ export class Room {
   }
 
   private readonly relayAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void => {
-    const changed = [...added, ...updated, ...removed]
-    const message = this.awarenessMessage(changed)
+    const payload = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...added, ...updated, ...removed])
+    const message = this.awarenessFrame(payload)
     for (const ws of this.connections.keys()) this.send(ws, message)
     // Presence announced (or ended) here is passed on to the other instances, vouched already.
-    if (origin !== REMOTE_ORIGIN && this.options.publish && !this.destroyed) {
-      this.options.publish({ kind: 'awareness', data: awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed) })
-    }
+    if (origin !== REMOTE_ORIGIN && this.options.publish && !this.destroyed) this.options.publish({ kind: 'awareness', data: payload })
   }
 
   private awarenessMessage(clients: number[]): Uint8Array {
+    return this.awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients))
+  }
+
+  private awarenessFrame(payload: Uint8Array): Uint8Array {
     const encoder = encoding.createEncoder()
     encoding.writeVarUint(encoder, MessageType.awareness)
-    encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients))
+    encoding.writeVarUint8Array(encoder, payload)
     return encoding.toUint8Array(encoder)
   }
 
