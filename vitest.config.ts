@@ -2,8 +2,10 @@ import { defineConfig } from 'vitest/config'
 
 // Everything runs on SQLite (the default engine); the integration tests run a second time with
 // their test servers on PostgreSQL (a fresh schema each), so both engines are held to the same
-// behaviour. Tests that already cover PostgreSQL explicitly are not repeated.
+// behaviour. Tests that already cover PostgreSQL explicitly, or only SQLite's own parts, are not
+// repeated.
 const coversPostgresItself = [
+  'test/integration/sqliteWriter.test.ts',
   'test/integration/storage.test.ts',
   'test/integration/cluster.test.ts',
   'test/integration/clusterKill.test.ts',

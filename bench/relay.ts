@@ -12,7 +12,7 @@ import { matchArrivals, type MatchResult, type SenderNotes } from './arrivals.js
 import type { ClientSpec, CloseRecord, ConnectReply, DrainReply, Request, StopReply } from './clientWorker.js'
 import { machineBusyMs, processesCpuMs } from './machine.js'
 import { progress, round, type Distribution } from './stats.js'
-import { trackChild } from './serverProcess.js'
+import { pinning, pinProcess, trackChild } from './serverProcess.js'
 import type { Target } from './targets.js'
 
 /** One load shape and its timing. */
@@ -131,6 +131,7 @@ function startWorker(index: number): WorkerHandle {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   })
   trackChild(child)
+  pinProcess(child.pid, pinning.clients)
   const forward = (chunk: Buffer): void => {
     process.stderr.write(chunk.toString('utf8').replace(/^(?=.)/gm, `[client worker ${index}] `))
   }

@@ -4,7 +4,9 @@
  * Prints one JSON object to stdout; progress goes to stderr. Servers always run as child processes
  * (bench/serverProcess.ts), and so do the clients (bench/clientWorker.ts), so the clients' work
  * does not show up in server numbers. Options: --quick, --only-relay, --client-workers N,
- * --rate-100x10 N (inserts per second per client in the 100 × 10 shape).
+ * --rate-100x10 N (inserts per second per client in the 100 × 10 shape), --targets a,b (only
+ * those servers, e.g. stock,project-sqlite), --pin (servers and clients on separate cores).
+ * BENCH_SERVER_NODE_ARGS adds node flags to every server (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p").
  *
  * Phases:
  *   1. relay latency (relay.ts), two shapes (100 statutes × 10 clients, 1 statute × 60 clients),
@@ -25,7 +27,7 @@ import { exportBenchmark } from './exportBench.js'
 import { diskFlushMs, machineInfo, waitForQuiet } from './machine.js'
 import type { RelayShape } from './relay.js'
 import { relayComparison } from './relayComparison.js'
-import { killAllServers, startServerProcess } from './serverProcess.js'
+import { killAllServers, pinning, startServerProcess } from './serverProcess.js'
 import { median, progress, round } from './stats.js'
 import { cleanUpTargets, type TargetKind } from './targets.js'
 
@@ -33,6 +35,17 @@ const quick = process.argv.includes('--quick')
 /** Only the relay comparison (no large statutes, heap or export): for working on it. */
 const onlyRelay = process.argv.includes('--only-relay')
 const began = performance.now()
+/**
+ * --pin: each server process (all its threads) on the last core, the client workers on the
+ * others, so that the clients, which stand in for people at other machines, do not take CPU from
+ * the server under test. Off by default: then every process may use every core.
+ */
+if (process.argv.includes('--pin')) {
+  const cores = os.cpus().length
+  if (cores < 2) throw new Error('--pin needs at least 2 cores')
+  pinning.servers = String(cores - 1)
+  pinning.clients = cores === 2 ? '0' : `0-${cores - 2}`
+}
 
 /** Kills the children and removes temporary data, PostgreSQL schemas and Redis keys (bounded), then exits. */
 function abort(code: number): void {
@@ -92,7 +105,14 @@ const shapes: RelayShape[] = [
  * project-sqlite-normal (SQLITE_SYNCHRONOUS=NORMAL: stored, but not flushed to disk before the
  * relay) separates the cost of the flush from the rest; left out of --quick to keep it short.
  */
-const targetKinds: TargetKind[] = quick ? ['stock', 'project-sqlite', 'project-cluster'] : ['stock', 'project-sqlite', 'project-sqlite-normal', 'project-cluster']
+const defaultTargets: TargetKind[] = quick ? ['stock', 'project-sqlite', 'project-cluster'] : ['stock', 'project-sqlite', 'project-sqlite-normal', 'project-cluster']
+/** --targets stock,project-sqlite (comma-separated) measures only those: for working on one of them. */
+const knownTargets: readonly TargetKind[] = ['stock', 'project-sqlite', 'project-sqlite-normal', 'project-cluster']
+const targetKinds: TargetKind[] = argValue('--targets')?.split(',').map((t) => {
+  const kind = t.trim() as TargetKind
+  if (!knownTargets.includes(kind)) throw new Error(`unknown target "${t}" (known: ${knownTargets.join(', ')})`)
+  return kind
+}) ?? defaultTargets
 const comparisonOptions = {
   quick,
   shapes,
@@ -162,7 +182,7 @@ async function largeStatutes() {
 }
 
 async function main(): Promise<void> {
-  const machine = { ...machineInfo(), diskFlushMsAtStart: diskFlushMs(os.tmpdir()) }
+  const machine = { ...machineInfo(), diskFlushMsAtStart: diskFlushMs(os.tmpdir()), cpuPinning: pinning.servers ? { servers: `core ${pinning.servers}`, clients: `cores ${pinning.clients}`, note: 'PostgreSQL and Redis (two-instance target) are not pinned' } : 'none (every process may use every core)' }
   const relay = await relayComparison(comparisonOptions)
   const big = onlyRelay ? {} : await largeStatutes()
   const exportResult = onlyRelay ? undefined : await exportBenchmark(quick)

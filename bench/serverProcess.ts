@@ -10,7 +10,7 @@
  * the same data keeps it); after each start we sign in once and create a personal API token, which
  * the benchmark then uses as `Authorization: Bearer` on HTTP and `?token=` on websockets.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import http from 'node:http'
 import net from 'node:net'
@@ -26,6 +26,20 @@ export interface ServerProcess extends ChildServer {
 }
 
 const live = new Set<ChildProcess>()
+
+/**
+ * CPU pinning (`--pin`): which cores the servers and the client workers may use, as taskset
+ * lists (e.g. servers '1', clients '0'). Unset, the operating system spreads every process over
+ * every core. Pinned, each server (all its threads) gets one core to itself and the clients the
+ * other, as if the people typing sat at other machines.
+ */
+export const pinning: { servers?: string; clients?: string } = {}
+
+/** Restricts every thread of `pid` (and threads it starts later) to `cpus`. */
+export function pinProcess(pid: number | undefined, cpus: string | undefined): void {
+  if (pid === undefined || cpus === undefined) return
+  execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' })
+}
 
 /** Counts `child` (e.g. a client worker) among the children `killAllServers` takes along. */
 export function trackChild(child: ChildProcess): void {
@@ -145,6 +159,7 @@ export async function startChildServer(label: string, nodeArgs: readonly string[
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   live.add(child)
+  pinProcess(child.pid, pinning.servers)
   // Server log lines (warnings and errors only) go to our stderr, never to our stdout.
   const forward = (chunk: Buffer): void => {
     process.stderr.write(chunk.toString('utf8').replace(/^(?=.)/gm, `[${label}] `))

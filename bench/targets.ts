@@ -59,7 +59,9 @@ function tempDir(label: string): string {
 
 /** The stock y-websocket server; rooms are seeded over HTTP with the same first document as a new statute. */
 async function stockTarget(): Promise<Target> {
-  const server = await startChildServer('stock', ['--import', 'tsx', 'bench/stockServer.ts'])
+  // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles this server too.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)
+  const server = await startChildServer('stock', [...nodeArgs, '--import', 'tsx', 'bench/stockServer.ts'])
   const run = unique()
   return {
     kind: 'stock',

@@ -79,6 +79,26 @@ class ProtocolError extends Error {
   }
 }
 
+/**
+ * Rooms with changes to hand to the store. They are handed over in one callback at the end of this
+ * turn of the event loop, so that the store receives them together (one message to SQLite's writer
+ * thread, one multi-row INSERT on PostgreSQL) rather than one by one.
+ */
+const handOffsDue = new Set<() => void>()
+let handOffScheduled = false
+
+function handOffSoon(handOff: () => void): void {
+  handOffsDue.add(handOff)
+  if (handOffScheduled) return
+  handOffScheduled = true
+  setImmediate(() => {
+    handOffScheduled = false
+    const due = [...handOffsDue]
+    handOffsDue.clear()
+    for (const run of due) run()
+  })
+}
+
 /** How long after the last change the statute list's summary (title, time) is refreshed. */
 const SUMMARY_DELAY_MS = 1000
 
@@ -93,10 +113,12 @@ export class Room {
   private queue: Promise<void> = Promise.resolve()
   private captured: Uint8Array[] = []
   private logLength: number
-  /** Applied to the document, not yet stored (and so not yet relayed). */
+  /** Applied to the document, not yet handed to the store (and so not yet relayed). */
   private unstored: Uint8Array[] = []
-  private storing: Promise<void> | undefined
-  private storeFailures = 0
+  /** Entries handed to the store and not yet relayed. */
+  private storesInFlight = 0
+  /** Resolves when everything handed to the store so far is stored and relayed, in order. */
+  private relayed: Promise<void> = Promise.resolve()
   /** The compaction running now, if any. */
   private compaction: Promise<void> | undefined
   private summaryTimer: NodeJS.Timeout | undefined
@@ -199,8 +221,8 @@ export class Room {
 
   /**
    * Applies a client's update and hands what was new to the store. Applying does not wait for
-   * storing: changes arriving while a write is in flight are stored together in the next one
-   * (group commit per statute), and relayed only once stored.
+   * storing: what is applied in one turn of the event loop is stored as one entry, and relayed
+   * only once stored (see handOff).
    */
   private applyAndPersist(origin: WebSocket, update: Uint8Array): void {
     this.captured = []
@@ -220,48 +242,57 @@ export class Room {
     if (failure !== undefined) throw failure
   }
 
+  /** Hands what was applied to the store at the end of this turn of the event loop. */
   private storeSoon(): void {
-    if (this.storing) return
-    const run = this.storeBatches().finally(() => {
-      this.storing = undefined
-      // Something applied between the loop's last check and now is not left behind.
-      if (this.unstored.length > 0 && !this.destroyed) this.storeSoon()
-    })
-    this.storing = run
+    handOffSoon(this.handOffNow)
   }
 
-  /** Stores what was applied, one batch at a time, and relays each batch once it is stored. */
-  private async storeBatches(): Promise<void> {
-    while (this.unstored.length > 0) {
-      const batch = this.unstored.splice(0)
-      const merged = batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch)
-      const started = performance.now()
+  private readonly handOffNow = (): void => this.handOff()
+
+  /**
+   * Sends what was applied (merged into one entry) to the store without waiting for earlier
+   * entries: the store commits them together where it can (group commit). Each entry is relayed
+   * once it is stored, and in the order it was applied, however the writes finish.
+   */
+  private handOff(): void {
+    if (this.unstored.length === 0) return
+    const batch = this.unstored.splice(0)
+    const merged = batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch)
+    const started = performance.now()
+    const stored = this.storeUntilDone(merged)
+    this.storesInFlight += 1
+    this.relayed = this.relayed
+      .then(() => stored)
+      .then(() => {
+        this.storesInFlight -= 1
+        this.options.metrics?.updatesStored(batch.length, (performance.now() - started) / 1000)
+        this.logLength += 1
+        this.broadcastUpdate(merged)
+        this.options.publish?.({ kind: 'update', data: merged })
+        this.scheduleSummary()
+        // In the background; one at a time (a running compaction will be followed by the next trigger).
+        if (this.logLength >= this.options.compactAfterUpdates && !this.compaction) void this.compact()
+      })
+  }
+
+  /** Appends `update`, trying again (with growing pauses) until it is stored; until then it is not relayed. */
+  private async storeUntilDone(update: Uint8Array): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
       try {
-        await this.store.appendUpdate(this.id, merged)
+        await this.store.appendUpdate(this.id, update)
+        return
       } catch (error) {
-        // Kept (first in line) and tried again; nothing of it is relayed until it is stored.
-        this.unstored.unshift(merged)
-        this.storeFailures += 1
-        this.options.logger.error({ room: this.id, err: error, attempt: this.storeFailures }, 'could not store changes; trying again')
-        await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** Math.min(this.storeFailures, 6), 5000)))
-        continue
+        this.options.logger.error({ room: this.id, err: error, attempt }, 'could not store changes; trying again')
+        await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** Math.min(attempt, 6), 5000)))
       }
-      this.storeFailures = 0
-      this.options.metrics?.updatesStored(batch.length, (performance.now() - started) / 1000)
-      this.logLength += 1
-      this.broadcastUpdate(merged)
-      this.options.publish?.({ kind: 'update', data: merged })
-      this.scheduleSummary()
-      // In the background; one at a time (a running compaction will be followed by the next trigger).
-      if (this.logLength >= this.options.compactAfterUpdates && !this.compaction) void this.compact()
     }
   }
 
   /** Resolves once everything applied so far is stored (and relayed). */
   private async allStored(): Promise<void> {
-    while (this.unstored.length > 0 || this.storing) {
-      this.storeSoon()
-      await this.storing
+    while (this.unstored.length > 0 || this.storesInFlight > 0) {
+      this.handOff()
+      await this.relayed
     }
   }
 

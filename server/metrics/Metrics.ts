@@ -52,7 +52,7 @@ export class Metrics implements RoomMetrics {
     })
     this.updates = new Counter({
       name: 'samenspel_updates_total',
-      help: 'Document updates applied: stored from a client here, or received from another instance',
+      help: 'Document updates applied: stored from a client here, or received from another instance (what arrived there together comes as one)',
       labelNames: ['source'],
       registers: [this.registry],
     })

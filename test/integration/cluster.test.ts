@@ -87,11 +87,16 @@ describe('two instances, one database, one Redis', () => {
     const entries = (await a.store.loadDocument(id))!.logLength - before
     expect(entries).toBeGreaterThanOrEqual(2)
     expect(entries).toBeLessThanOrEqual(5)
-    // /metrics tells the two apart: stored from a client here (3 on A), or relayed from elsewhere.
-    const text = await (await fetch(`${a.url}/metrics`, { headers: { authorization: `Bearer ${a.admin.token}` } })).text()
+    // /metrics tells the two apart: stored from a client here (3 on A), or relayed from elsewhere:
+    // every entry B stored (its changes that arrived together are one entry) reached A once.
+    const metricsOf = async (server: TestServer): Promise<string> => (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${server.admin.token}` } })).text()
+    const [text, textB] = [await metricsOf(a), await metricsOf(b)]
     expect(text).toMatch(/samenspel_info\{storage="postgres",relay="redis"\} 1/)
     expect(text).toMatch(/samenspel_updates_total\{source="client"\} 3\n/)
-    expect(text).toMatch(/samenspel_updates_total\{source="relay"\} 2\n/)
+    expect(textB).toMatch(/samenspel_updates_total\{source="client"\} 2\n/)
+    const storedByB = Number(/samenspel_persist_seconds_count (\d+)\n/.exec(textB)?.[1])
+    expect(storedByB).toBeGreaterThanOrEqual(1)
+    expect(text).toMatch(new RegExp(`samenspel_updates_total\\{source="relay"\\} ${storedByB}\\n`))
     expect(text).toMatch(/samenspel_relay_connected 1\n/)
   })
 

@@ -1,9 +1,11 @@
 /**
  * The default storage engine: one SQLite file in DATA_DIR, through better-sqlite3.
  *
- * better-sqlite3 is synchronous, so every call below has finished writing (WAL, synchronous=FULL
- * by default) before its promise resolves; that is what lets the collaboration layer persist an
- * update before relaying it.
+ * Every promise below resolves only once its write is committed (WAL, synchronous=FULL by
+ * default: flushed to disk); that is what lets the collaboration layer persist an update before
+ * relaying it. better-sqlite3 is synchronous: most calls write on this thread, while the writes
+ * that come with typing (update log, list summary) go to a writer thread (SqliteWriter.ts) so that
+ * their disk flushes do not hold up the event loop.
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -17,7 +19,10 @@ import { SqliteAudit } from './SqliteAudit.js'
 import { SqliteAgreements } from './SqliteAgreements.js'
 import { SqliteComments } from './SqliteComments.js'
 import { SQLITE_MIGRATIONS } from './migrations.js'
-import { GroupCommit } from '../groupCommit.js'
+import { SqliteWriter } from './SqliteWriter.js'
+
+/** How long a write waits for another connection's transaction before it fails (ms). */
+const BUSY_TIMEOUT_MS = 5000
 
 const SQL = {
   insertStatute: `INSERT INTO statutes (id, title, organisation, body_type, created_at, updated_at)
@@ -28,10 +33,8 @@ const SQL = {
                  FROM statutes ORDER BY updated_at DESC, id`,
   getStatute: `SELECT id, title, organisation, body_type AS bodyType, created_at AS createdAt, updated_at AS updatedAt
                FROM statutes WHERE id = ?`,
-  updateSummary: `UPDATE statutes SET title = ?, organisation = ?, updated_at = ? WHERE id = ?`,
   getSnapshot: `SELECT state FROM statute_snapshots WHERE statute_id = ?`,
   getLog: `SELECT seq, data FROM statute_updates WHERE statute_id = ? ORDER BY seq`,
-  appendUpdate: `INSERT INTO statute_updates (statute_id, data) VALUES (?, ?)`,
   deleteLogUpTo: `DELETE FROM statute_updates WHERE statute_id = ? AND seq <= ?`,
 } as const
 
@@ -51,27 +54,20 @@ export class SqliteStore implements Storage {
   readonly audit: SqliteAudit
   readonly agreements: SqliteAgreements
   readonly comments: SqliteComments
-  private readonly appends = new GroupCommit<{ id: string; data: Buffer }>(
-    (entries) => {
-      const insert = this.db.prepare(SQL.appendUpdate)
-      this.db.transaction(() => {
-        for (const entry of entries) insert.run(entry.id, entry.data)
-      })()
-    },
-    (entry) => {
-      this.db.prepare(SQL.appendUpdate).run(entry.id, entry.data)
-    },
-  )
+  /** The update log and the list summaries are written on a thread of their own. */
+  private readonly writer: SqliteWriter
 
-  /** Opens (and creates) `<dataDir>/samenspel.sqlite`; pass ':memory:' as file for tests. */
-  constructor(dataDir: string, options: { synchronous?: 'FULL' | 'NORMAL'; file?: string } = {}) {
-    const file = options.file ?? path.join(dataDir, 'samenspel.sqlite')
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true })
+  /** Opens (and creates) `<dataDir>/samenspel.sqlite`. */
+  constructor(dataDir: string, options: { synchronous?: 'FULL' | 'NORMAL' } = {}) {
+    const file = path.join(dataDir, 'samenspel.sqlite')
+    fs.mkdirSync(dataDir, { recursive: true })
+    const synchronous = options.synchronous ?? 'FULL'
     this.db = new Database(file)
     this.db.pragma('journal_mode = WAL')
-    this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`)
+    this.db.pragma(`synchronous = ${synchronous}`)
     this.db.pragma('foreign_keys = ON')
-    this.db.pragma('busy_timeout = 5000')
+    this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
+    this.writer = new SqliteWriter({ file, synchronous, busyTimeoutMs: BUSY_TIMEOUT_MS })
     this.accounts = new SqliteAccounts(this.db)
     this.access = new SqliteAccess(this.db)
     this.audit = new SqliteAudit(this.db)
@@ -115,9 +111,10 @@ export class SqliteStore implements Storage {
     return this.db.prepare(SQL.getStatute).get(id) as StatuteRow | undefined
   }
 
-  async updateStatuteSummary(id: string, s: { title: string; organisation: string; updatedAt: string }): Promise<void> {
+  /** On the writer thread: it comes with typing (Room refreshes it a second after a change). */
+  updateStatuteSummary(id: string, s: { title: string; organisation: string; updatedAt: string }): Promise<void> {
     // From the co-edited document; U+0000 is left out, as PostgreSQL must (same list in both engines).
-    this.db.prepare(SQL.updateSummary).run(withoutNul(s.title), withoutNul(s.organisation), s.updatedAt, id)
+    return this.writer.write({ kind: 'summary', statuteId: id, title: withoutNul(s.title), organisation: withoutNul(s.organisation), updatedAt: s.updatedAt })
   }
 
   async loadDocument(id: string): Promise<StoredDocument | undefined> {
@@ -130,9 +127,11 @@ export class SqliteStore implements Storage {
     })()
   }
 
-  /** Group commit (storage/groupCommit.ts): one transaction, one disk flush, per event-loop turn. */
+  /** On the writer thread, with group commit: one transaction, one disk flush, per batch. */
   appendUpdate(id: string, update: Uint8Array): Promise<void> {
-    return this.appends.add({ id, data: Buffer.from(update.buffer, update.byteOffset, update.byteLength) })
+    // A view into a larger buffer would be copied whole to the thread; send only its bytes.
+    const data = update.byteOffset === 0 && update.byteLength === update.buffer.byteLength ? update : update.slice()
+    return this.writer.write({ kind: 'append', statuteId: id, data })
   }
 
   async compact(id: string, merge: (updates: readonly Uint8Array[]) => Uint8Array): Promise<CompactionResult> {
@@ -152,8 +151,14 @@ export class SqliteStore implements Storage {
     }).immediate()
   }
 
+  /** For tests: ends the writer thread abruptly, as a crash would (the next write starts a new one). */
+  crashWriterThreadForTest(): Promise<void> {
+    return this.writer.terminateThreadForTest()
+  }
+
   async close(): Promise<void> {
-    if (this.db.open) await this.appends.flushAll()
+    // The writer first: what it holds is written, and its connection closes before the last one.
+    await this.writer.close()
     if (this.db.open) this.db.close()
   }
 }

@@ -1,0 +1,136 @@
+/**
+ * The writes that come with typing (the update log and the list's summaries) go to a worker
+ * thread with its own SQLite connection (writerThread.js). better-sqlite3 blocks the thread that
+ * writes until the disk flush is done; on the event loop that flush held up every other statute's
+ * relay. In WAL mode a second connection can write while the main one reads.
+ *
+ * Writes made in the same task (the rooms hand theirs over together, see Room.ts) go to the
+ * thread in one message, at the end of that task; the thread commits whatever has arrived in one
+ * transaction (group commit, see writerThread.js), so under load one disk flush serves many
+ * writes. If the thread dies, what it had not confirmed is rejected (the room tries again: a Yjs
+ * update stored twice is harmless) and the next write starts a new thread.
+ */
+import { Worker } from 'node:worker_threads'
+
+export type WriteItem =
+  | { readonly kind: 'append'; readonly statuteId: string; readonly data: Uint8Array }
+  | { readonly kind: 'summary'; readonly statuteId: string; readonly title: string; readonly organisation: string; readonly updatedAt: string }
+
+export type WriterRequest = { readonly writes: ReadonlyArray<{ readonly id: number; readonly item: WriteItem }> } | { readonly close: true }
+
+export interface WriterResponse {
+  /** Committed. */
+  readonly done: readonly number[]
+  /** Refused, with SQLite's error. */
+  readonly failed: ReadonlyArray<{ readonly id: number; readonly error: { readonly message: string; readonly code?: string } }>
+}
+
+export interface WriterOptions {
+  readonly file: string
+  readonly synchronous: 'FULL' | 'NORMAL'
+  readonly busyTimeoutMs: number
+}
+
+/** A write the thread refused; `code` is SQLite's (e.g. SQLITE_CONSTRAINT_FOREIGNKEY). */
+export class SqliteWriteError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
+    super(message)
+    this.name = 'SqliteWriteError'
+  }
+}
+
+interface Outstanding {
+  resolve(): void
+  reject(error: unknown): void
+}
+
+export class SqliteWriter {
+  private worker: Worker | undefined
+  private nextId = 1
+  private readonly outstanding = new Map<number, Outstanding>()
+  private closed = false
+  private closing: Promise<void> | undefined
+  /** Resolves when nothing is outstanding any more (for close). */
+  private drained: (() => void) | undefined
+  /** Made in this task, posted together at its end. */
+  private queued: Array<{ id: number; item: WriteItem }> = []
+
+  constructor(private readonly options: WriterOptions) {}
+
+  /** Resolves once the item is committed (and, with synchronous=FULL, flushed to disk). */
+  write(item: WriteItem): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('De opslag is gesloten (storage is closed)'))
+    const worker = this.worker ?? this.start()
+    const id = this.nextId++
+    return new Promise<void>((resolve, reject) => {
+      if (this.outstanding.size === 0) worker.ref()
+      this.outstanding.set(id, { resolve, reject })
+      this.queued.push({ id, item })
+      if (this.queued.length === 1) queueMicrotask(() => this.post())
+    })
+  }
+
+  private post(): void {
+    const writes = this.queued.splice(0)
+    if (writes.length > 0) this.worker?.postMessage({ writes } satisfies WriterRequest)
+  }
+
+  /** Writes what is waiting, then closes the thread's connection and ends the thread. */
+  close(): Promise<void> {
+    this.closed = true
+    this.closing ??= this.finish()
+    return this.closing
+  }
+
+  private async finish(): Promise<void> {
+    if (this.outstanding.size > 0) await new Promise<void>((resolve) => (this.drained = resolve))
+    const worker = this.worker
+    if (!worker) return
+    this.worker = undefined
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
+    worker.postMessage({ close: true } satisfies WriterRequest)
+    await exited
+  }
+
+  /** For tests: ends the thread abruptly, as a crash would. */
+  async terminateThreadForTest(): Promise<void> {
+    await this.worker?.terminate()
+  }
+
+  private start(): Worker {
+    const worker = new Worker(new URL('./writerThread.js', import.meta.url), { workerData: this.options })
+    // Idle, the thread does not keep the process alive; a write in flight does (see request).
+    worker.unref()
+    worker.on('message', (response: WriterResponse) => {
+      for (const id of response.done) this.settle(id)?.resolve()
+      for (const { id, error } of response.failed) this.settle(id)?.reject(new SqliteWriteError(error.message, error.code))
+      if (this.outstanding.size === 0) {
+        worker.unref()
+        this.drained?.()
+      }
+    })
+    worker.on('error', (error) => this.lost(worker, error))
+    worker.on('exit', (code) => this.lost(worker, new Error(`SQLite-schrijfthread gestopt (writer thread exited with code ${code})`)))
+    this.worker = worker
+    return worker
+  }
+
+  private settle(id: number): Outstanding | undefined {
+    const waiting = this.outstanding.get(id)
+    this.outstanding.delete(id)
+    return waiting
+  }
+
+  /** The thread is gone: nothing it had not confirmed counts as written; the next write starts a new one. */
+  private lost(worker: Worker, error: Error): void {
+    if (this.worker !== worker) return
+    this.worker = undefined
+    for (const waiting of this.outstanding.values()) waiting.reject(error)
+    this.outstanding.clear()
+    this.queued = []
+    this.drained?.()
+  }
+}

@@ -1,0 +1,217 @@
+/**
+ * SQLite's writer thread (server/storage/sqlite/SqliteWriter.ts, writerThread.js): the update log
+ * and the list summaries are written by a second connection on a worker thread, in group commits.
+ * These tests use real SQLite files and real worker threads; the server-level ones real sockets.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import Database from 'better-sqlite3'
+import * as Y from 'yjs'
+import { SqliteStore } from '../../server/storage/sqlite/SqliteStore.js'
+import { SqliteWriteError } from '../../server/storage/sqlite/SqliteWriter.js'
+import type { StatuteRecord } from '../../server/storage/StatuteStore.js'
+import { docFromUpdates } from '../../server/collaboration/docState.js'
+import { articleFragment, readOutline } from '../../model/statuteDoc.js'
+import { createStatute, startTestServer, tempDataDir, type TestServer } from '../helpers/server.js'
+import { connectClient, synced, waitFor, type TestClient } from '../helpers/clients.js'
+import { mulberry32 } from '../helpers/prng.js'
+
+function record(id: string): StatuteRecord {
+  const now = new Date().toISOString()
+  return { id, title: `Statuut ${id}`, organisation: 'Gemeente Testdorp', bodyType: 'gemeente', createdAt: now, updatedAt: now }
+}
+
+/** One Yjs update that appends `text` to the shared text `t` of `doc`. */
+function textUpdate(doc: Y.Doc, text: string): Uint8Array {
+  let update: Uint8Array | undefined
+  const capture = (u: Uint8Array): void => {
+    update = u
+  }
+  doc.on('update', capture)
+  doc.getText('t').insert(doc.getText('t').length, text)
+  doc.off('update', capture)
+  return update!
+}
+
+async function textOf(store: SqliteStore, id: string): Promise<string> {
+  const stored = await store.loadDocument(id)
+  const doc = docFromUpdates(stored!.updates)
+  const text = doc.getText('t').toString()
+  doc.destroy()
+  return text
+}
+
+const open: SqliteStore[] = []
+afterEach(async () => {
+  for (const store of open.splice(0)) await store.close()
+})
+
+async function openStore(dataDir = tempDataDir()): Promise<{ store: SqliteStore; dataDir: string }> {
+  const store = new SqliteStore(dataDir)
+  open.push(store)
+  await store.migrate()
+  return { store, dataDir }
+}
+
+describe('SQLite writer thread (store)', () => {
+  it('commits appends of many statutes in the order they were made; close() waits for those still in flight', async () => {
+    const { store, dataDir } = await openStore()
+    const statutes = 20
+    const docs = Array.from({ length: statutes }, () => new Y.Doc())
+    for (let s = 0; s < statutes; s++) await store.createStatute(record(`s${s}`), textUpdate(docs[s]!, '|'))
+    // 1000 appends without waiting for any of them, then close at once.
+    const random = mulberry32(4711)
+    const writes: Array<Promise<void>> = []
+    for (let i = 0; i < 1000; i++) {
+      const s = Math.floor(random() * statutes)
+      writes.push(store.appendUpdate(`s${s}`, textUpdate(docs[s]!, `${i},`)))
+    }
+    open.splice(open.indexOf(store), 1)
+    await store.close()
+    expect((await Promise.allSettled(writes)).filter((r) => r.status === 'rejected')).toEqual([])
+
+    const reopened = (await openStore(dataDir)).store
+    for (let s = 0; s < statutes; s++) expect(await textOf(reopened, `s${s}`)).toBe(docs[s]!.getText('t').toString())
+    // One log row per append, in the order of the calls (each statute's seqs ascend with its text).
+    const raw = new Database(path.join(dataDir, 'samenspel.sqlite'), { readonly: true })
+    try {
+      expect((raw.prepare('SELECT count(*) AS n FROM statute_updates').get() as { n: number }).n).toBe(1000)
+      const rows = raw.prepare('SELECT statute_id AS id, data FROM statute_updates ORDER BY seq').all() as Array<{ id: string; data: Buffer }>
+      for (let s = 0; s < statutes; s++) {
+        const replay = new Y.Doc()
+        const numbers: number[] = []
+        replay.getText('t').observe((event) => {
+          for (const op of event.delta) if (typeof op.insert === 'string') numbers.push(Number(op.insert.slice(0, -1)))
+        })
+        for (const row of rows.filter((r) => r.id === `s${s}`)) Y.applyUpdate(replay, new Uint8Array(row.data))
+        expect(numbers).toEqual([...numbers].sort((a, b) => a - b))
+        replay.destroy()
+      }
+    } finally {
+      raw.close()
+    }
+  })
+
+  it('a write that fails (its statute does not exist) fails alone; the others in its transaction are committed', async () => {
+    const { store } = await openStore()
+    const doc = new Y.Doc()
+    await store.createStatute(record('s1'), textUpdate(doc, 'a'))
+    const results = await Promise.allSettled([
+      store.appendUpdate('s1', textUpdate(doc, 'b')),
+      store.appendUpdate('bestaat-niet', textUpdate(new Y.Doc(), 'x')),
+      store.updateStatuteSummary('s1', { title: 'Nieuwe titel', organisation: 'Gemeente Tiel', updatedAt: '2030-01-01T00:00:00.000Z' }),
+      store.appendUpdate('s1', textUpdate(doc, 'c')),
+    ])
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled'])
+    const failure = (results[1] as PromiseRejectedResult).reason as SqliteWriteError
+    expect(failure).toBeInstanceOf(SqliteWriteError)
+    expect(failure.code).toBe('SQLITE_CONSTRAINT_FOREIGNKEY')
+    expect(await textOf(store, 's1')).toBe('abc')
+    expect(await store.getStatute('s1')).toMatchObject({ title: 'Nieuwe titel', organisation: 'Gemeente Tiel' })
+  })
+
+  it('when the thread dies, what it had not confirmed is refused, nothing confirmed is missing, and the next write starts a new thread', async () => {
+    const { store } = await openStore()
+    const doc = new Y.Doc()
+    await store.createStatute(record('s1'), textUpdate(doc, '<'))
+    const texts = Array.from({ length: 200 }, (_, i) => `${i};`)
+    const writes = texts.map((text) => store.appendUpdate('s1', textUpdate(doc, text)))
+    await store.crashWriterThreadForTest()
+    const results = await Promise.allSettled(writes)
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+    for (const r of refused) expect(String(r.reason)).toMatch(/schrijfthread gestopt|writer thread/)
+    // Everything confirmed is stored (an update committed just before the crash may be refused and
+    // still be stored: the room would store it again, which Yjs ignores).
+    const stored = await textOf(store, 's1')
+    results.forEach((r, i) => {
+      if (r.status === 'fulfilled') expect(stored).toContain(texts[i])
+    })
+    expect(refused.length).toBeGreaterThan(0)
+    // A new thread takes over (an edit of another client, so it does not depend on refused ones).
+    await store.appendUpdate('s1', textUpdate(new Y.Doc(), '>'))
+    expect(await textOf(store, 's1')).toContain('>')
+  })
+
+  it('refuses writes once closed, with a clear error', async () => {
+    const { store } = await openStore()
+    await store.createStatute(record('s1'), new Uint8Array([0, 0]))
+    open.splice(open.indexOf(store), 1)
+    await store.close()
+    await expect(store.appendUpdate('s1', textUpdate(new Y.Doc(), 'x'))).rejects.toThrow(/gesloten|closed/)
+  })
+})
+
+describe('SQLite writer thread (server)', () => {
+  let server: TestServer | undefined
+  const clients: TestClient[] = []
+  afterEach(async () => {
+    for (const client of clients.splice(0)) client.destroy()
+    await server?.close()
+    server = undefined
+  })
+
+  async function twoEditors(): Promise<{ id: string; a: TestClient; b: TestClient; articleId: string }> {
+    server = await startTestServer()
+    const id = await createStatute(server)
+    const a = connectClient(server.wsUrl, id)
+    const b = connectClient(server.wsUrl, id)
+    clients.push(a, b)
+    await Promise.all([synced(a), synced(b)])
+    return { id, a, b, articleId: readOutline(a.doc).chapters[0]!.articles[0]!.id }
+  }
+
+  function type(client: TestClient, articleId: string, text: string): void {
+    const body = articleFragment(client.doc, articleId, 'body')!
+    client.doc.transact(() => {
+      const paragraph = new Y.XmlElement('paragraph')
+      body.insert(body.length, [paragraph])
+      paragraph.insert(0, [new Y.XmlText(text)])
+    })
+  }
+
+  const bodyOf = (client: TestClient, articleId: string): string => articleFragment(client.doc, articleId, 'body')!.toString()
+
+  it('relays nothing while the database is locked by another connection; once it is free, the change is stored and relayed', async () => {
+    const { id, a, b, articleId } = await twoEditors()
+    const raw = new Database(path.join(server!.dataDir, 'samenspel.sqlite'))
+    try {
+      raw.exec('BEGIN IMMEDIATE')
+      type(a, articleId, 'Geschreven terwijl de database bezet is.')
+      // Well within the writer's busy timeout (5 s): it waits, and the change waits with it.
+      await new Promise((r) => setTimeout(r, 800))
+      expect(bodyOf(b, articleId)).not.toContain('Geschreven terwijl')
+      raw.exec('COMMIT')
+    } finally {
+      if (raw.inTransaction) raw.exec('ROLLBACK')
+      raw.close()
+    }
+    await waitFor(() => bodyOf(b, articleId).includes('Geschreven terwijl'), 10_000, 'the change to arrive once stored')
+    const stored = await server!.store.loadDocument(id)
+    const fromDisk = docFromUpdates(stored!.updates)
+    expect(articleFragment(fromDisk, articleId, 'body')!.toString()).toContain('Geschreven terwijl')
+    fromDisk.destroy()
+  })
+
+  it('a crash of the writer thread while people type loses nothing: the room stores again, and everyone converges', async () => {
+    const { id, a, b, articleId } = await twoEditors()
+    const store = server!.store
+    expect(store).toBeInstanceOf(SqliteStore)
+    const random = mulberry32(1130)
+    for (let i = 0; i < 40; i++) {
+      type(random() < 0.5 ? a : b, articleId, `regel ${i}`)
+      if (i === 15 || i === 30) await (store as SqliteStore).crashWriterThreadForTest()
+      await new Promise((r) => setTimeout(r, Math.floor(random() * 15)))
+    }
+    const expected = Array.from({ length: 40 }, (_, i) => `regel ${i}`)
+    const hasAll = (client: TestClient): boolean => expected.every((line) => bodyOf(client, articleId).includes(`>${line}<`))
+    await waitFor(() => hasAll(a) && hasAll(b), 15_000, 'both editors to have every line')
+    // And all of it is in the database, as a fresh server process would load it.
+    server = await server!.restart()
+    const fresh = connectClient(server.wsUrl, id)
+    clients.push(fresh)
+    await synced(fresh)
+    expect(hasAll(fresh)).toBe(true)
+    expect(fs.existsSync(path.join(server.dataDir, 'samenspel.sqlite'))).toBe(true)
+  })
+})
