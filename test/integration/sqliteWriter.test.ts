@@ -3,8 +3,10 @@
  * and the list summaries are written by a second connection on a worker thread, in group commits.
  * These tests use real SQLite files and real worker threads; the server-level ones real sockets.
  */
+import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import Database from 'better-sqlite3'
 import * as Y from 'yjs'
@@ -13,7 +15,7 @@ import { SqliteWriteError } from '../../server/storage/sqlite/SqliteWriter.js'
 import type { StatuteRecord } from '../../server/storage/StatuteStore.js'
 import { docFromUpdates } from '../../server/collaboration/docState.js'
 import { articleFragment, readOutline } from '../../model/statuteDoc.js'
-import { createStatute, startTestServer, tempDataDir, type TestServer } from '../helpers/server.js'
+import { api, createStatute, startTestServer, tempDataDir, type TestServer } from '../helpers/server.js'
 import { connectClient, synced, waitFor, type TestClient } from '../helpers/clients.js'
 import { mulberry32 } from '../helpers/prng.js'
 
@@ -133,6 +135,30 @@ describe('SQLite writer thread (store)', () => {
     expect(await textOf(store, 's1')).toContain('>')
   })
 
+  it('a process that closes its store waits for the thread to close, then exits by itself', async () => {
+    // The thread does not hold the process open while idle; closing must hold it until the end.
+    const dataDir = tempDataDir()
+    const script = path.join(dataDir, 'close-and-exit.mts')
+    const storeModule = pathToFileURL(path.resolve('server/storage/sqlite/SqliteStore.ts')).href
+    fs.writeFileSync(
+      script,
+      `import { SqliteStore } from ${JSON.stringify(storeModule)}
+      const store = new SqliteStore(${JSON.stringify(dataDir)})
+      await store.migrate()
+      const now = new Date().toISOString()
+      await store.createStatute({ id: 's1', title: 't', organisation: 'o', bodyType: 'gemeente', createdAt: now, updatedAt: now }, new Uint8Array([0, 0]))
+      void store.appendUpdate('s1', new Uint8Array([0, 0]))
+      await store.close()
+      console.log('gesloten')`,
+    )
+    const run = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 30_000 })
+    expect(run.stderr).not.toMatch(/unsettled|Error/)
+    expect(run.stdout.trim()).toBe('gesloten')
+    expect(run.status).toBe(0)
+    const reopened = (await openStore(dataDir)).store
+    expect((await reopened.loadDocument('s1'))?.logLength).toBe(1)
+  })
+
   it('refuses writes once closed, with a clear error', async () => {
     const { store } = await openStore()
     await store.createStatute(record('s1'), new Uint8Array([0, 0]))
@@ -172,14 +198,20 @@ describe('SQLite writer thread (server)', () => {
 
   const bodyOf = (client: TestClient, articleId: string): string => articleFragment(client.doc, articleId, 'body')!.toString()
 
-  it('relays nothing while the database is locked by another connection; once it is free, the change is stored and relayed', async () => {
+  it('relays nothing while the database is locked by another connection, yet keeps answering; once it is free, the change is stored and relayed', async () => {
     const { id, a, b, articleId } = await twoEditors()
     const raw = new Database(path.join(server!.dataDir, 'samenspel.sqlite'))
     try {
       raw.exec('BEGIN IMMEDIATE')
       type(a, articleId, 'Geschreven terwijl de database bezet is.')
       // Well within the writer's busy timeout (5 s): it waits, and the change waits with it.
-      await new Promise((r) => setTimeout(r, 800))
+      await new Promise((r) => setTimeout(r, 400))
+      // Meanwhile the server itself is not stuck: the wait is on the writer thread, not the event
+      // loop, so requests are answered (reads see the last committed state).
+      const list = await api<{ statutes: Array<{ id: string }> }>(server!, 'GET', '/api/statutes')
+      expect(list.status).toBe(200)
+      expect(list.body.statutes.map((s) => s.id)).toContain(id)
+      await new Promise((r) => setTimeout(r, 400))
       expect(bodyOf(b, articleId)).not.toContain('Geschreven terwijl')
       raw.exec('COMMIT')
     } finally {

@@ -91,6 +91,8 @@ export class SqliteWriter {
     if (!worker) return
     this.worker = undefined
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
+    // Held open until the thread has closed its connection (an idle thread does not hold the process).
+    worker.ref()
     worker.postMessage({ close: true } satisfies WriterRequest)
     await exited
   }
