@@ -7,6 +7,7 @@
  */
 import type { z } from 'zod'
 import { badRequest } from '../errors.js'
+import { CONTROL_CHARACTER } from '../controlCharacters.js'
 
 export function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
   const control = findControlCharacter(value)
@@ -24,8 +25,6 @@ export function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<
   return result.data
 }
 
-/** C0 controls except tab, line feed and carriage return; DEL; C1 controls. */
-const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/
 
 const MAX_PATH_IN_MESSAGE = 200
 

@@ -43,6 +43,7 @@ import {
   type UnrecognisedReason,
 } from '../../model/imported.js'
 import { AppError, payloadTooLarge } from '../errors.js'
+import { withoutControlCharacters } from '../controlCharacters.js'
 
 type HtmlNode = ReturnType<typeof parseDocument>['children'][number]
 type HtmlElement = Extract<HtmlNode, { attribs: Record<string, string> }>
@@ -570,7 +571,9 @@ export async function parseDocx(bytes: Uint8Array): Promise<ImportedDocument> {
         convertImage: mammoth.images.imgElement(async () => ({ src: '' })),
       },
     )
-    html = result.value
+    // Word files may hold control characters (XML allows U+0080–U+009F, e.g. text pasted from
+    // an old system); the import refuses them, so the preview leaves them out already.
+    html = withoutControlCharacters(result.value)
     messages = result.messages
   } catch {
     throw invalidDocx(undefined, 'unreadable')

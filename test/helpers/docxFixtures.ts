@@ -69,6 +69,26 @@ export async function gedragscodeDocx(): Promise<Buffer> {
   return Packer.toBuffer(doc)
 }
 
+/**
+ * Text with C1 control characters (XML allows them; text pasted from old systems has them): in a
+ * chapter title, an article title and an article body.
+ */
+export async function controlCharactersDocx(): Promise<Buffer> {
+  const doc = new Document({
+    sections: [
+      {
+        children: [
+          new Paragraph({ text: 'Gedragscode', heading: HeadingLevel.TITLE }),
+          new Paragraph({ text: 'Hoofdstuk 1 Alge\u0086meen', heading: HeadingLevel.HEADING_1 }),
+          new Paragraph({ text: 'Artikel 1 Begrip\u009Fpen', heading: HeadingLevel.HEADING_2 }),
+          new Paragraph({ children: [new TextRun('De raad\u0080 en het college\u0099 werken samen.')] }),
+        ],
+      },
+    ],
+  })
+  return Packer.toBuffer(doc)
+}
+
 /** A document with only headings: Heading 1 chapters and Heading 2 articles, no "Artikel N". */
 export async function headingsOnlyDocx(): Promise<Buffer> {
   const doc = new Document({

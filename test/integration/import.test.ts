@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ImportPreview } from '../../model/imported.js'
 import { IMPORT_LIMITS } from '../../model/imported.js'
 import { api, createTestUser, startTestServer, type TestServer, type TestUser } from '../helpers/server.js'
-import { DOCX_TYPE, gedragscodeDocx, oldWordDoc, zipWithoutDocument } from '../helpers/docxFixtures.js'
+import { DOCX_TYPE, gedragscodeDocx, controlCharactersDocx, oldWordDoc, zipWithoutDocument } from '../helpers/docxFixtures.js'
 
 interface StatuteJson {
   readonly title: string
@@ -63,6 +63,16 @@ describe('import of a Word file', () => {
     expect((await upload(server, bytes, { token: griffier.token, type: 'application/octet-stream' })).status).toBe(200)
     const after = await api<{ statutes: unknown[] }>(server, 'GET', '/api/statutes', undefined, { token: griffier.token })
     expect(after.body.statutes).toHaveLength(before.body.statutes.length)
+  })
+
+  it('leaves control characters in the Word file out of the preview, so that the preview can be imported as it is', async () => {
+    const preview = (await upload(server, await controlCharactersDocx(), { token: griffier.token })).body as ImportPreview
+    expect(JSON.stringify(preview)).not.toMatch(/[\u0080-\u009F]/)
+    expect(preview.chapters.map((c) => c.title)).toEqual(['Algemeen'])
+    expect(preview.chapters[0]!.articles.map((a) => [a.title, a.text])).toEqual([['Begrippen', 'De raad en het college werken samen.']])
+    const chapters = preview.chapters.map((c) => ({ title: c.title, articles: c.articles.map((a) => ({ title: a.title, body: a.body })) }))
+    const created = await api<{ id: string }>(server, 'POST', '/api/statutes/import', { title: preview.title, organisation: 'Gemeente Testdorp', bodyType: 'gemeente', chapters }, { token: griffier.token })
+    expect(created.status).toBe(201)
   })
 
   it('creates the reviewed structure as a statute the caller manages', async () => {
