@@ -3,7 +3,7 @@
  * are not members (a statute's existence does not leak) and 403 to members without the right.
  */
 import { newId } from '../../model/ids.js'
-import { canManage, DEFAULT_PARTIES, type Role } from '../../model/roles.js'
+import { DEFAULT_PARTIES, type Role } from '../../model/roles.js'
 import type { AccessStore, AccountStore, InvitationRecord, MembershipRecord, PartyRecord } from '../storage/AccessStore.js'
 import type { NewStatuteAccess } from '../storage/StatuteStore.js'
 import { badRequest, conflict, forbidden, notFound, AppError } from '../errors.js'
@@ -165,19 +165,17 @@ export class AccessService {
   /** Uses an invitation (once) for an existing account with the invited e-mail address. */
   async acceptInvitation(invitation: InvitationRecord, userId: string, actor: Actor): Promise<MembershipRecord> {
     if (!(await this.access.markInvitationAccepted(invitation.id, new Date().toISOString()))) throw gone('invitation_used', 'Deze uitnodiging is al gebruikt.')
-    const existing = await this.access.getMembership(invitation.statuteId, userId)
-    const membership: MembershipRecord = {
+    // Accepting never lowers a beheerder (checked and written in one step by the store).
+    const { membership, existed } = await this.access.acceptMembership({
       statuteId: invitation.statuteId,
       userId,
-      // Accepting never lowers an existing role.
-      role: existing && canManage(existing.role) ? existing.role : invitation.role,
+      role: invitation.role,
       partyId: invitation.partyId,
       canAgree: invitation.canAgree,
-      createdAt: existing?.createdAt ?? new Date().toISOString(),
-    }
-    await this.access.putMembership(membership)
+      createdAt: new Date().toISOString(),
+    })
     await this.audit.record(actor, 'invitation.accepted', invitation.statuteId, { invitationId: invitation.id, userId, role: membership.role })
-    await this.audit.record(actor, existing ? 'member.changed' : 'member.added', invitation.statuteId, { userId, role: membership.role, partyId: membership.partyId })
+    await this.audit.record(actor, existed ? 'member.changed' : 'member.added', invitation.statuteId, { userId, role: membership.role, partyId: membership.partyId })
     this.changed(invitation.statuteId, userId)
     return membership
   }

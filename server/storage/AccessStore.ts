@@ -124,6 +124,13 @@ export interface AccessStore {
   /** Removes a membership (no rules applied). */
   deleteMembership(statuteId: string, userId: string): Promise<void>
   /**
+   * An accepted invitation: creates the membership, or gives an existing one the invitation's
+   * party, right to agree and role, except that a beheerder stays beheerder. One atomic step, so a
+   * person promoted to beheerder (or left as the last one) meanwhile is not lowered. Returns what
+   * is stored and whether the person was a member already.
+   */
+  acceptMembership(membership: MembershipRecord): Promise<{ membership: MembershipRecord; existed: boolean }>
+  /**
    * Changes an existing membership (never creates one: 'not_member'). Refused with
    * 'last_beheerder' when it would leave the statute without a beheerder; checked in the same
    * atomic step as the change, so two beheerders demoting each other at once (on one instance or

@@ -403,6 +403,47 @@ describe.each(engines)('storage contract: %s', (_name, makeHarness) => {
       }
     })
 
+    it('accepting an invitation creates or updates a membership, and never lowers a beheerder', async () => {
+      const { people, parties, statuteId } = await scene(store)
+      const carla = user('u-carla', 'Carla')
+      await store.accounts.createUser(carla)
+      // A new member.
+      const added = await store.access.acceptMembership({ statuteId, userId: carla.id, role: 'commentator', partyId: parties.college.id, canAgree: false, createdAt: at(5) })
+      expect(added).toEqual({ existed: false, membership: { statuteId, userId: carla.id, role: 'commentator', partyId: parties.college.id, canAgree: false, createdAt: at(5) } })
+      // An existing member takes the invitation's role, party and right to agree, and keeps the date they joined.
+      const changed = await store.access.acceptMembership({ statuteId, userId: carla.id, role: 'redacteur', partyId: parties.fractie.id, canAgree: true, createdAt: at(9) })
+      expect(changed).toEqual({ existed: true, membership: { statuteId, userId: carla.id, role: 'redacteur', partyId: parties.fractie.id, canAgree: true, createdAt: at(5) } })
+      expect(await store.access.getMembership(statuteId, carla.id)).toEqual(changed.membership)
+      // A beheerder stays beheerder (here the only one).
+      const kept = await store.access.acceptMembership({ statuteId, userId: people.bert.id, role: 'lezer', partyId: parties.college.id, canAgree: false, createdAt: at(9) })
+      expect(kept).toEqual({ existed: true, membership: { statuteId, userId: people.bert.id, role: 'beheerder', partyId: parties.college.id, canAgree: false, createdAt: at(1) } })
+      expect(await store.access.getMembership(statuteId, people.bert.id)).toEqual(kept.membership)
+    })
+
+    it('an invitation accepted while its person becomes the last beheerder (two instances): one beheerder always remains', async () => {
+      const { people, parties, statuteId } = await scene(store)
+      const twin = await h.twin()
+      const [bert, anna] = [people.bert.id, people.anna.id]
+      for (let round = 0; round < 12; round += 1) {
+        // Bert is beheerder, Anna lezer with an open invitation as lezer.
+        await store.access.putMembership({ statuteId, userId: bert, role: 'beheerder', partyId: parties.raad.id, canAgree: true, createdAt: at(1) })
+        await store.access.putMembership({ statuteId, userId: anna, role: 'lezer', partyId: parties.raad.id, canAgree: true, createdAt: at(1) })
+        // Meanwhile Anna is made beheerder and Bert steps down, on another instance.
+        const handOver = async () => {
+          expect((await store.access.updateMembership(statuteId, anna, { role: 'beheerder' })).ok).toBe(true)
+          expect((await store.access.updateMembership(statuteId, bert, { role: 'lezer' })).ok).toBe(true)
+        }
+        const accept = async () => {
+          // Spread the acceptance over the hand-over's steps.
+          for (let wait = 0; wait < round % 4; wait += 1) await new Promise((r) => setImmediate(r))
+          await twin.access.acceptMembership({ statuteId, userId: anna, role: 'lezer', partyId: parties.raad.id, canAgree: true, createdAt: at(9) })
+        }
+        await Promise.all([handOver(), accept()])
+        const beheerders = (await store.access.listMembers(statuteId)).filter((m) => m.role === 'beheerder').map((m) => m.userId)
+        expect(beheerders).toEqual([anna])
+      }
+    })
+
     it('invitations: newest first, found by hash, accepted once (also by two instances at once), revoked only while open', async () => {
       const { people, parties, statuteId } = await scene(store)
       const invitation = (id: string, createdAt: string): InvitationRecord => ({

@@ -28,6 +28,11 @@ export const ACCESS_SQL = {
                 WHERE m.statute_id = $1 ORDER BY u.name COLLATE "C"`,
   putMembership: `INSERT INTO memberships (statute_id, user_id, role, party_id, can_agree, created_at) VALUES ($1, $2, $3, $4, $5, $6)
                   ON CONFLICT (statute_id, user_id) DO UPDATE SET role = excluded.role, party_id = excluded.party_id, can_agree = excluded.can_agree`,
+  // One statement: the row lock of ON CONFLICT makes the CASE see the latest committed role.
+  acceptMembership: `INSERT INTO memberships AS m (statute_id, user_id, role, party_id, can_agree, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+                     ON CONFLICT (statute_id, user_id) DO UPDATE SET role = CASE WHEN m.role = 'beheerder' THEN m.role ELSE excluded.role END,
+                       party_id = excluded.party_id, can_agree = excluded.can_agree
+                     RETURNING ${MEMBERSHIP_COLUMNS}, (m.xmax = 0) AS inserted`,
   deleteMembership: `DELETE FROM memberships WHERE statute_id = $1 AND user_id = $2`,
   updateMembership: `UPDATE memberships SET role = $3, party_id = $4, can_agree = $5 WHERE statute_id = $1 AND user_id = $2`,
   lockStatute: `SELECT id FROM statutes WHERE id = $1 FOR NO KEY UPDATE`,
@@ -72,6 +77,11 @@ export class PgAccess implements AccessStore {
   }
   async putMembership(membership: MembershipRecord): Promise<void> {
     await putMembership(this.db, membership)
+  }
+  async acceptMembership(m: MembershipRecord): Promise<{ membership: MembershipRecord; existed: boolean }> {
+    const [row] = await this.rows<MembershipRecord & { inserted: boolean }>(ACCESS_SQL.acceptMembership, [m.statuteId, m.userId, m.role, m.partyId, m.canAgree, m.createdAt])
+    const { inserted, ...membership } = row!
+    return { membership, existed: !inserted }
   }
   async deleteMembership(statuteId: string, userId: string): Promise<void> {
     await this.db.query(ACCESS_SQL.deleteMembership, [statuteId, userId])

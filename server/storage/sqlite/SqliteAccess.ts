@@ -56,6 +56,16 @@ export class SqliteAccess implements AccessStore {
   async putMembership(membership: MembershipRecord): Promise<void> {
     this.db.prepare(ACCESS_SQL.putMembership).run({ ...membership, canAgree: membership.canAgree ? 1 : 0 })
   }
+  async acceptMembership(membership: MembershipRecord): Promise<{ membership: MembershipRecord; existed: boolean }> {
+    // IMMEDIATE: the write lock is taken before reading, so no change to this membership slips in between.
+    return this.db.transaction(() => {
+      const row = this.db.prepare(ACCESS_SQL.getMembership).get(membership.statuteId, membership.userId) as WithFlag<MembershipRecord> | undefined
+      const before = row ? flag<MembershipRecord>(row) : undefined
+      const stored: MembershipRecord = { ...membership, role: before?.role === 'beheerder' ? 'beheerder' : membership.role, createdAt: before?.createdAt ?? membership.createdAt }
+      this.db.prepare(ACCESS_SQL.putMembership).run({ ...stored, canAgree: stored.canAgree ? 1 : 0 })
+      return { membership: stored, existed: before !== undefined }
+    }).immediate()
+  }
   async deleteMembership(statuteId: string, userId: string): Promise<void> {
     this.db.prepare(ACCESS_SQL.deleteMembership).run(statuteId, userId)
   }
