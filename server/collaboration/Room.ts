@@ -263,8 +263,8 @@ export class Room {
     this.storesInFlight += 1
     this.relayed = this.relayed
       .then(() => stored)
-      .then(() => {
-        this.storesInFlight -= 1
+      .then((isStored) => {
+        if (!isStored) return
         this.options.metrics?.updatesStored(batch.length, (performance.now() - started) / 1000)
         this.logLength += 1
         this.broadcastUpdate(merged)
@@ -273,17 +273,28 @@ export class Room {
         // In the background; one at a time (a running compaction will be followed by the next trigger).
         if (this.logLength >= this.options.compactAfterUpdates && !this.compaction) void this.compact()
       })
+      // Whatever went wrong here, the next entries are still relayed (and nothing is left rejected).
+      .catch((error: unknown) => this.options.logger.error({ room: this.id, err: error }, 'could not relay stored changes'))
+      .finally(() => {
+        this.storesInFlight -= 1
+      })
   }
 
-  /** Appends `update`, trying again (with growing pauses) until it is stored; until then it is not relayed. */
-  private async storeUntilDone(update: Uint8Array): Promise<void> {
+  /**
+   * Appends `update`, trying again (with growing pauses) until it is stored; until then it is not
+   * relayed. Gives up only when the room has closed (the server stops; the sender still holds the
+   * change and sends it again when it reconnects): false.
+   */
+  private async storeUntilDone(update: Uint8Array): Promise<boolean> {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.store.appendUpdate(this.id, update)
-        return
+        return true
       } catch (error) {
+        if (this.destroyed) return false
         this.options.logger.error({ room: this.id, err: error, attempt }, 'could not store changes; trying again')
         await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** Math.min(attempt, 6), 5000)))
+        if (this.destroyed) return false
       }
     }
   }

@@ -43,7 +43,7 @@ import {
   type UnrecognisedReason,
 } from '../../model/imported.js'
 import { AppError, payloadTooLarge } from '../errors.js'
-import { withoutControlCharacters } from '../controlCharacters.js'
+import { repairWindows1252, withoutControlCharacters } from '../controlCharacters.js'
 
 type HtmlNode = ReturnType<typeof parseDocument>['children'][number]
 type HtmlElement = Extract<HtmlNode, { attribs: Record<string, string> }>
@@ -562,6 +562,8 @@ export async function parseDocx(bytes: Uint8Array): Promise<ImportedDocument> {
   checkContainer(bytes)
   let html: string
   let messages: ReadonlyArray<{ type: string; message: string }>
+  let removedControls = 0
+  let repairedCharacters = 0
   try {
     const result = await mammoth.convertToHtml(
       { buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) },
@@ -571,9 +573,14 @@ export async function parseDocx(bytes: Uint8Array): Promise<ImportedDocument> {
         convertImage: mammoth.images.imgElement(async () => ({ src: '' })),
       },
     )
-    // Word files may hold control characters (XML allows U+0080–U+009F, e.g. text pasted from
-    // an old system); the import refuses them, so the preview leaves them out already.
-    html = withoutControlCharacters(result.value)
+    // Word files may hold C1 control characters (XML allows U+0080–U+009F), mostly Windows-1252
+    // punctuation pasted from an old system: repaired to what was meant. Controls left over are
+    // refused by the import, so the preview leaves them out already.
+    const repair = repairWindows1252(result.value)
+    const cleaned = withoutControlCharacters(repair.text)
+    removedControls = repair.text.length - cleaned.length
+    repairedCharacters = repair.repaired
+    html = cleaned
     messages = result.messages
   } catch {
     throw invalidDocx(undefined, 'unreadable')
@@ -582,6 +589,12 @@ export async function parseDocx(bytes: Uint8Array): Promise<ImportedDocument> {
   const levels = decideLevels(blocks)
   const reader = new Reader()
   reader.warnings.push(...mammothWarnings(messages))
+  if (repairedCharacters > 0) {
+    reader.warnings.push(`${repairedCharacters} ${repairedCharacters === 1 ? 'teken was' : 'tekens waren'} verkeerd gecodeerd (zoals – € “ ” uit een ouder systeem) en ${repairedCharacters === 1 ? 'is' : 'zijn'} hersteld. Controleer de tekst.`)
+  }
+  if (removedControls > 0) {
+    reader.warnings.push(`${removedControls} onzichtbare ${removedControls === 1 ? 'stuurteken is' : 'stuurtekens zijn'} weggelaten.`)
+  }
   for (const block of blocks) reader.block(block, levels)
   return reader.result()
 }

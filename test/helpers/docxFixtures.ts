@@ -70,8 +70,9 @@ export async function gedragscodeDocx(): Promise<Buffer> {
 }
 
 /**
- * Text with C1 control characters (XML allows them; text pasted from old systems has them): in a
- * chapter title, an article title and an article body.
+ * Text with C1 control characters (XML allows them; text pasted from old systems has them):
+ * undefined in Windows-1252 in the chapter and article titles (U+0081, U+008D), Windows-1252
+ * punctuation read as Latin-1 in the body (U+0080 €, U+0096 –, U+0099 ™).
  */
 export async function controlCharactersDocx(): Promise<Buffer> {
   const doc = new Document({
@@ -79,9 +80,9 @@ export async function controlCharactersDocx(): Promise<Buffer> {
       {
         children: [
           new Paragraph({ text: 'Gedragscode', heading: HeadingLevel.TITLE }),
-          new Paragraph({ text: 'Hoofdstuk 1 Alge\u0086meen', heading: HeadingLevel.HEADING_1 }),
-          new Paragraph({ text: 'Artikel 1 Begrip\u009Fpen', heading: HeadingLevel.HEADING_2 }),
-          new Paragraph({ children: [new TextRun('De raad\u0080 en het college\u0099 werken samen.')] }),
+          new Paragraph({ text: 'Hoofdstuk 1 Alge\u0081meen', heading: HeadingLevel.HEADING_1 }),
+          new Paragraph({ text: 'Artikel 1 Begrip\u008Dpen', heading: HeadingLevel.HEADING_2 }),
+          new Paragraph({ children: [new TextRun('De raad, \u0080 100 \u0096 het college\u0099 \u0096 werkt samen.')] }),
         ],
       },
     ],

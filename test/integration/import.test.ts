@@ -65,11 +65,14 @@ describe('import of a Word file', () => {
     expect(after.body.statutes).toHaveLength(before.body.statutes.length)
   })
 
-  it('leaves control characters in the Word file out of the preview, so that the preview can be imported as it is', async () => {
+  it('repairs Windows-1252 punctuation read as control characters, leaves the other control characters out, says so, and the preview can be imported as it is', async () => {
     const preview = (await upload(server, await controlCharactersDocx(), { token: griffier.token })).body as ImportPreview
     expect(JSON.stringify(preview)).not.toMatch(/[\u0080-\u009F]/)
     expect(preview.chapters.map((c) => c.title)).toEqual(['Algemeen'])
-    expect(preview.chapters[0]!.articles.map((a) => [a.title, a.text])).toEqual([['Begrippen', 'De raad en het college werken samen.']])
+    expect(preview.chapters[0]!.articles.map((a) => [a.title, a.text])).toEqual([['Begrippen', 'De raad, € 100 – het college™ – werkt samen.']])
+    expect(preview.warnings).toEqual(
+      expect.arrayContaining(['4 tekens waren verkeerd gecodeerd (zoals – € “ ” uit een ouder systeem) en zijn hersteld. Controleer de tekst.', '2 onzichtbare stuurtekens zijn weggelaten.']),
+    )
     const chapters = preview.chapters.map((c) => ({ title: c.title, articles: c.articles.map((a) => ({ title: a.title, body: a.body })) }))
     const created = await api<{ id: string }>(server, 'POST', '/api/statutes/import', { title: preview.title, organisation: 'Gemeente Testdorp', bodyType: 'gemeente', chapters }, { token: griffier.token })
     expect(created.status).toBe(201)

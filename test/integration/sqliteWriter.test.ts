@@ -159,6 +159,29 @@ describe('SQLite writer thread (store)', () => {
     expect((await reopened.loadDocument('s1'))?.logLength).toBe(1)
   })
 
+  it('while another connection holds the write lock past the busy timeout, the waiting writes fail together with SQLITE_BUSY; afterwards writing works', async () => {
+    const dataDir = tempDataDir()
+    const store = new SqliteStore(dataDir, { busyTimeoutMs: 200 })
+    open.push(store)
+    await store.migrate()
+    const doc = new Y.Doc()
+    await store.createStatute(record('s1'), textUpdate(doc, 'a'))
+    const raw = new Database(path.join(dataDir, 'samenspel.sqlite'))
+    try {
+      raw.exec('BEGIN IMMEDIATE')
+      // Not one statute's problem, but all of theirs: the whole group fails, none is tried alone.
+      const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => store.appendUpdate('s1', textUpdate(new Y.Doc(), `x${i}`))))
+      expect(results.map((r) => r.status)).toEqual(Array(10).fill('rejected'))
+      for (const r of results) expect((r as PromiseRejectedResult).reason).toMatchObject({ name: 'SqliteWriteError', code: 'SQLITE_BUSY' })
+      raw.exec('COMMIT')
+    } finally {
+      if (raw.inTransaction) raw.exec('ROLLBACK')
+      raw.close()
+    }
+    await store.appendUpdate('s1', textUpdate(doc, 'b'))
+    expect(await textOf(store, 's1')).toBe('ab')
+  })
+
   it('refuses writes once closed, with a clear error', async () => {
     const { store } = await openStore()
     await store.createStatute(record('s1'), new Uint8Array([0, 0]))

@@ -21,7 +21,7 @@ import { SqliteComments } from './SqliteComments.js'
 import { SQLITE_MIGRATIONS } from './migrations.js'
 import { SqliteWriter } from './SqliteWriter.js'
 
-/** How long a write waits for another connection's transaction before it fails (ms). */
+/** How long a write waits for another connection's transaction before it fails (ms), by default. */
 const BUSY_TIMEOUT_MS = 5000
 
 const SQL = {
@@ -58,16 +58,17 @@ export class SqliteStore implements Storage {
   private readonly writer: SqliteWriter
 
   /** Opens (and creates) `<dataDir>/samenspel.sqlite`. */
-  constructor(dataDir: string, options: { synchronous?: 'FULL' | 'NORMAL' } = {}) {
+  constructor(dataDir: string, options: { synchronous?: 'FULL' | 'NORMAL'; busyTimeoutMs?: number } = {}) {
     const file = path.join(dataDir, 'samenspel.sqlite')
     fs.mkdirSync(dataDir, { recursive: true })
     const synchronous = options.synchronous ?? 'FULL'
+    const busyTimeoutMs = options.busyTimeoutMs ?? BUSY_TIMEOUT_MS
     this.db = new Database(file)
     this.db.pragma('journal_mode = WAL')
     this.db.pragma(`synchronous = ${synchronous}`)
     this.db.pragma('foreign_keys = ON')
-    this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
-    this.writer = new SqliteWriter({ file, synchronous, busyTimeoutMs: BUSY_TIMEOUT_MS })
+    this.db.pragma(`busy_timeout = ${busyTimeoutMs}`)
+    this.writer = new SqliteWriter({ file, synchronous, busyTimeoutMs })
     this.accounts = new SqliteAccounts(this.db)
     this.access = new SqliteAccess(this.db)
     this.audit = new SqliteAudit(this.db)

@@ -67,12 +67,27 @@ function describe(error) {
   return { message: error instanceof Error ? error.message : String(error), code }
 }
 
+/**
+ * Errors that belong to one write (its statute is gone, a value is refused): the others in its
+ * transaction are then written without it. Anything else (the database is locked or full, the disk
+ * fails) concerns them all, and trying each again would only repeat the wait for every one.
+ * @param {unknown} error
+ */
+function concernsOneWrite(error) {
+  const code = describe(error).code
+  return code !== undefined && (code.startsWith('SQLITE_CONSTRAINT') || code === 'SQLITE_MISMATCH' || code === 'SQLITE_TOOBIG')
+}
+
 /** @param {Array<{ id: number, item: WriteItem }>} writes */
 function commit(writes) {
   try {
     writeAll(writes.map((write) => write.item))
     port.postMessage({ done: writes.map((write) => write.id), failed: [] })
-  } catch {
+  } catch (groupError) {
+    if (!concernsOneWrite(groupError)) {
+      port.postMessage({ done: [], failed: writes.map((write) => ({ id: write.id, error: describe(groupError) })) })
+      return
+    }
     /** @type {number[]} */
     const done = []
     /** @type {Array<{ id: number, error: { message: string, code?: string } }>} */
@@ -89,6 +104,9 @@ function commit(writes) {
   }
 }
 
+/** Writes per transaction at most (a message may carry a few more). */
+const MAX_WRITES_PER_TRANSACTION = 256
+
 let closing = false
 
 /** The next message already waiting, if any (without waiting for one). */
@@ -99,19 +117,23 @@ function next() {
 port.on('message', (/** @type {WriterRequest} */ first) => {
   /** @type {WriterRequest | undefined} */
   let request = first
-  // Everything that is already waiting joins this transaction; what arrives during it, the next.
+  // Everything that is already waiting joins this transaction (up to a bound, so that the write
+  // lock is never held long: the main connection writes too); what arrives during it, the next.
   while (request && !closing) {
     /** @type {Array<{ id: number, item: WriteItem }>} */
     const writes = []
-    for (; request; request = next()) {
+    while (request && writes.length < MAX_WRITES_PER_TRANSACTION) {
       if ('close' in request) {
         closing = true
+        request = undefined
         break
       }
       writes.push(...request.writes)
+      request = next()
     }
     if (writes.length > 0) commit(writes)
-    if (!closing) request = next()
+    // A message that did not fit is carried over; otherwise, whatever arrived meanwhile.
+    if (!request && !closing) request = next()
   }
   if (closing) {
     db.close()
