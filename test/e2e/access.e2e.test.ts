@@ -64,13 +64,19 @@ describe('people, roles and access in the browser', () => {
       const bodyR = pageR.getByRole('textbox', { name: 'Tekst van artikel 1', exact: true })
       await bodyR.waitFor()
       await pageR.getByTestId('read-only').waitFor()
-      expect(await bodyR.getAttribute('contenteditable')).toBe('false')
+      // Focusable and selectable by keyboard, announced as read-only.
+      expect(await bodyR.getAttribute('aria-readonly')).toBe('true')
       expect(await pageR.getByRole('toolbar').count()).toBe(0)
       expect(await pageR.getByRole('button', { name: 'Artikel toevoegen' }).count()).toBe(0)
       expect(await pageR.getByLabel('Titel van artikel 1').getAttribute('readonly')).not.toBeNull()
-      // Typing does nothing.
+      // Typing, deleting, splitting and pasting do nothing.
+      const before = await bodyR.innerText()
       await bodyR.click()
       await pageR.keyboard.type('Dit mag niet')
+      for (const key of ['Backspace', 'Delete', 'Enter', 'Control+X', 'Control+V', 'Control+B']) await pageR.keyboard.press(key)
+      await pageR.keyboard.press('Shift+ArrowRight')
+      await pageR.keyboard.press('Backspace')
+      expect(await bodyR.innerText()).toBe(before)
       // The redacteur's edits arrive live.
       const bodyW = pageW.getByRole('textbox', { name: 'Tekst van artikel 1', exact: true })
       await bodyW.click()

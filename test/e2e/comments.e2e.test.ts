@@ -39,7 +39,9 @@ describe('comments in the browser', () => {
       await pageR.goto(`${server.url}/statuten/${id}`)
       const body = pageR.getByRole('textbox', { name: 'Tekst van artikel 1', exact: true })
       await body.waitFor()
-      // Select the word "samenwerken" in the (read-only) text.
+      // Select the word "samenwerken" in the (read-only) text with the keyboard: the caret is put
+      // before the word, then Shift+ArrowRight selects it letter by letter.
+      await body.focus()
       await body.evaluate((element) => {
         const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT)
         for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -47,7 +49,7 @@ describe('comments in the browser', () => {
           if (at >= 0) {
             const range = document.createRange()
             range.setStart(node, at)
-            range.setEnd(node, at + 'samenwerken'.length)
+            range.collapse(true)
             const selection = window.getSelection()!
             selection.removeAllRanges()
             selection.addRange(range)
@@ -56,8 +58,13 @@ describe('comments in the browser', () => {
         }
         throw new Error('word not found')
       })
-      await pageR.getByRole('button', { name: /Reacties \(0 open\)/ }).click()
-      await pageR.getByRole('button', { name: 'Geselecteerde tekst gebruiken' }).click()
+      for (let i = 0; i < 'samenwerken'.length; i += 1) await pageR.keyboard.press('Shift+ArrowRight')
+      expect(await pageR.evaluate(() => window.getSelection()?.toString())).toBe('samenwerken')
+      // And on, by keyboard too.
+      await pageR.getByRole('button', { name: /Reacties \(0 open\)/ }).focus()
+      await pageR.keyboard.press('Enter')
+      await pageR.getByRole('button', { name: 'Geselecteerde tekst gebruiken' }).focus()
+      await pageR.keyboard.press('Enter')
       await pageR.getByText('Over: “samenwerken”').first().waitFor()
       await pageR.getByLabel('Nieuwe reactie').fill('Wie bedoelen we precies met samenwerken?')
       await pageR.getByRole('button', { name: 'Reactie plaatsen' }).click()
