@@ -236,17 +236,13 @@ export class Room {
     this.captured = []
     if (changes.length > 0) {
       this.unstored.push(changes.length === 1 ? changes[0]! : Y.mergeUpdates(changes))
-      this.storeSoon()
+      handOffSoon(this.handOffNow)
     }
     // No changes means a duplicate, or an update waiting for parts it depends on.
     if (failure !== undefined) throw failure
   }
 
-  /** Hands what was applied to the store at the end of this turn of the event loop. */
-  private storeSoon(): void {
-    handOffSoon(this.handOffNow)
-  }
-
+  /** handOff, as one stable function, so that a room is due at most once per turn (handOffSoon). */
   private readonly handOffNow = (): void => this.handOff()
 
   /**

@@ -1,7 +1,7 @@
 /**
- * Group commit for the update log, shared by both engines: appends that arrive in the same turn of
- * the event loop (from different statutes) are written with one `writeAll` (one transaction, one
- * disk flush or one round trip). Each promise resolves only after that write. If the batch fails,
+ * Group commit for PostgreSQL's update log: appends that arrive in the same turn of the event loop
+ * (from different statutes) are written with one `writeAll` (one multi-row INSERT, one round trip,
+ * one commit). SQLite groups its writes on its writer thread instead (sqlite/writerThread.js). Each promise resolves only after that write. If the batch fails,
  * its entries are written one by one, so one bad entry (e.g. its statute is gone) does not fail
  * the others.
  */

@@ -74,42 +74,33 @@ export async function gedragscodeDocx(): Promise<Buffer> {
  * undefined in Windows-1252 in the chapter and article titles (U+0081, U+008D), Windows-1252
  * punctuation read as Latin-1 in the body (U+0080 €, U+0096 –, U+0099 ™).
  */
-export async function controlCharactersDocx(): Promise<Buffer> {
-  const doc = new Document({
-    sections: [
-      {
-        children: [
-          new Paragraph({ text: 'Gedragscode', heading: HeadingLevel.TITLE }),
-          new Paragraph({ text: 'Hoofdstuk 1 Alge\u0081meen', heading: HeadingLevel.HEADING_1 }),
-          new Paragraph({ text: 'Artikel 1 Begrip\u008Dpen', heading: HeadingLevel.HEADING_2 }),
-          new Paragraph({ children: [new TextRun('De raad, \u0080 100 \u0096 het college\u0099 \u0096 werkt samen.')] }),
-        ],
-      },
-    ],
-  })
-  return Packer.toBuffer(doc)
+export function controlCharactersDocx(): Promise<Buffer> {
+  return docxOf([
+    new Paragraph({ text: 'Gedragscode', heading: HeadingLevel.TITLE }),
+    new Paragraph({ text: 'Hoofdstuk 1 Alge\u0081meen', heading: HeadingLevel.HEADING_1 }),
+    new Paragraph({ text: 'Artikel 1 Begrip\u008Dpen', heading: HeadingLevel.HEADING_2 }),
+    new Paragraph({ children: [new TextRun('De raad, \u0080 100 \u0096 het college\u0099 \u0096 werkt samen.')] }),
+  ])
+}
+
+/** A Word file of one section with these paragraphs (no numbering or footnotes). */
+function docxOf(children: Paragraph[]): Promise<Buffer> {
+  return Packer.toBuffer(new Document({ sections: [{ children }] }))
 }
 
 /** A document with only headings: Heading 1 chapters and Heading 2 articles, no "Artikel N". */
-export async function headingsOnlyDocx(): Promise<Buffer> {
-  const doc = new Document({
-    sections: [
-      {
-        children: [
-          new Paragraph({ text: 'Informatieprotocol', heading: HeadingLevel.HEADING_1 }),
-          new Paragraph({ text: 'Algemeen', heading: HeadingLevel.HEADING_2 }),
-          new Paragraph({ text: 'Reikwijdte', heading: HeadingLevel.HEADING_3 }),
-          new Paragraph('Dit protocol geldt voor alle informatie.'),
-          new Paragraph({ text: 'Vragen', heading: HeadingLevel.HEADING_2 }),
-          new Paragraph({ text: 'Technische vragen', heading: HeadingLevel.HEADING_3 }),
-          new Paragraph('Technische vragen gaan naar de griffie.'),
-          new Paragraph({ text: 'Schriftelijke vragen', heading: HeadingLevel.HEADING_3 }),
-          new Paragraph('Schriftelijke vragen worden binnen 30 dagen beantwoord.'),
-        ],
-      },
-    ],
-  })
-  return Packer.toBuffer(doc)
+export function headingsOnlyDocx(): Promise<Buffer> {
+  return docxOf([
+    new Paragraph({ text: 'Informatieprotocol', heading: HeadingLevel.HEADING_1 }),
+    new Paragraph({ text: 'Algemeen', heading: HeadingLevel.HEADING_2 }),
+    new Paragraph({ text: 'Reikwijdte', heading: HeadingLevel.HEADING_3 }),
+    new Paragraph('Dit protocol geldt voor alle informatie.'),
+    new Paragraph({ text: 'Vragen', heading: HeadingLevel.HEADING_2 }),
+    new Paragraph({ text: 'Technische vragen', heading: HeadingLevel.HEADING_3 }),
+    new Paragraph('Technische vragen gaan naar de griffie.'),
+    new Paragraph({ text: 'Schriftelijke vragen', heading: HeadingLevel.HEADING_3 }),
+    new Paragraph('Schriftelijke vragen worden binnen 30 dagen beantwoord.'),
+  ])
 }
 
 /** A zip that is not a Word document (no word/document.xml). */

@@ -34,3 +34,10 @@ export function appendParagraph(doc: Y.Doc, articleId: string, text: string, fie
 export function articleText(doc: Y.Doc, articleId: string, field: 'body' | 'toelichting' = 'body'): string {
   return richTextToPlain(readRichText(articleFragment(doc, articleId, field)))
 }
+
+/** An update that appends `text` to the root text `t` of a doc (for storage tests). */
+export function textUpdate(doc: Y.Doc, text: string): Uint8Array {
+  const before = Y.encodeStateVector(doc)
+  doc.getText('t').insert(doc.getText('t').length, text)
+  return Y.encodeStateAsUpdate(doc, before)
+}

@@ -22,6 +22,7 @@ import { tempDataDir } from '../helpers/server.js'
 import { freshSchema, schemaClient, type FreshSchema } from '../helpers/postgres.js'
 import { seededRandom } from '../helpers/prng.js'
 import { openRawDatabase, type RawDatabase } from '../helpers/rawDatabase.js'
+import { textUpdate } from '../helpers/ydocs.js'
 
 /** One test's storage: a store on fresh, empty storage, and ways to reach that same storage. */
 interface Harness {
@@ -75,13 +76,6 @@ const engines: Array<[string, () => Promise<Harness>]> = [
 
 function record(id: string, updatedAt = new Date().toISOString()) {
   return { id, title: `Statuut ${id}`, organisation: 'Gemeente Test', bodyType: 'gemeente' as const, createdAt: updatedAt, updatedAt }
-}
-
-/** An update that appends `text` to the root text of a doc. */
-function textUpdate(doc: Y.Doc, text: string): Uint8Array {
-  const before = Y.encodeStateVector(doc)
-  doc.getText('t').insert(doc.getText('t').length, text)
-  return Y.encodeStateAsUpdate(doc, before)
 }
 
 const textOf = (updates: readonly Uint8Array[]): string => docFromUpdates(updates).getText('t').toString()

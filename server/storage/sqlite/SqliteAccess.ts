@@ -3,7 +3,7 @@
  * in one IMMEDIATE transaction: no other connection to the file writes in between.
  */
 import type Database from 'better-sqlite3'
-import type { Role } from '../../../model/roles.js'
+import { canManage, type Role } from '../../../model/roles.js'
 import { losesBeheerder, patchMembership } from '../AccessStore.js'
 import type { AccessStore, InvitationRecord, MemberView, MembershipOutcome, MembershipPatch, MembershipRecord, PartyRecord } from '../AccessStore.js'
 
@@ -61,7 +61,7 @@ export class SqliteAccess implements AccessStore {
     return this.db.transaction(() => {
       const row = this.db.prepare(ACCESS_SQL.getMembership).get(membership.statuteId, membership.userId) as WithFlag<MembershipRecord> | undefined
       const before = row ? flag<MembershipRecord>(row) : undefined
-      const stored: MembershipRecord = { ...membership, role: before?.role === 'beheerder' ? 'beheerder' : membership.role, createdAt: before?.createdAt ?? membership.createdAt }
+      const stored: MembershipRecord = { ...membership, role: before && canManage(before.role) ? before.role : membership.role, createdAt: before?.createdAt ?? membership.createdAt }
       this.db.prepare(ACCESS_SQL.putMembership).run({ ...stored, canAgree: stored.canAgree ? 1 : 0 })
       return { membership: stored, existed: before !== undefined }
     }).immediate()
