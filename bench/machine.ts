@@ -79,10 +79,10 @@ export function processesCpuMs(names: readonly string[]): { cpuMs: number; proce
 }
 
 /**
- * How long the disk under `dir` takes to flush a small write (fsync), over `count` writes. The
- * project's server flushes every update before relaying it (SQLite, synchronous=FULL; PostgreSQL
- * commits likewise), so a disk that other processes keep busy slows it directly, even when the CPU
- * is idle; each relay run reports this next to the CPU noise.
+ * How long the disk under `dir` takes to flush a small write (fsync), over `count` writes. Where
+ * the project's server flushes updates before relaying them (PostgreSQL's commits; SQLite with
+ * SQLITE_SYNCHRONOUS_UPDATES=FULL) a disk that other processes keep busy slows it directly, even
+ * when the CPU is idle; each relay run reports this next to the CPU noise.
  */
 export function diskFlushMs(dir: string, count = 40): { p50: number; p90: number; max: number } {
   const file = path.join(dir, `.bench-flush-probe-${process.pid}`)

@@ -36,8 +36,14 @@ const schema = z.object({
   METRICS_TOKEN: z.string().min(16).optional(),
   /** On SIGTERM, wait at most this long for pending changes to be stored before exiting (ms). */
   SHUTDOWN_TIMEOUT_MS: int(10_000, 100, 600_000),
-  /** SQLite's synchronous pragma: FULL survives power loss, NORMAL only process crashes. */
+  /** SQLite's synchronous pragma for accounts, comments, agreements, decisions: FULL survives power loss, NORMAL only process crashes. */
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+  /**
+   * The same for the update log (typing). NORMAL: committed, not flushed, before the relay (every
+   * client holds what it received and sends it again after a restart); FULL: flushed first, on a
+   * thread of its own.
+   */
+  SQLITE_SYNCHRONOUS_UPDATES: z.enum(['FULL', 'NORMAL']).default('NORMAL'),
   /** A session ends after this many minutes without use. */
   SESSION_IDLE_MINUTES: int(480, 1, 60 * 24 * 30),
   /** A session ends this many hours after sign-in, however active. */
@@ -75,6 +81,7 @@ export interface Config {
   readonly roomIdleMs: number
   readonly heartbeatMs: number
   readonly sqliteSynchronous: 'FULL' | 'NORMAL'
+  readonly sqliteSynchronousUpdates: 'FULL' | 'NORMAL'
   /** PostgreSQL instead of SQLite when set. */
   readonly databaseUrl: string | undefined
   readonly databaseSchema: string
@@ -119,6 +126,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     roomIdleMs: e.ROOM_IDLE_MS,
     heartbeatMs: e.HEARTBEAT_MS,
     sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
+    sqliteSynchronousUpdates: e.SQLITE_SYNCHRONOUS_UPDATES,
     databaseUrl: e.DATABASE_URL,
     databaseSchema: e.DATABASE_SCHEMA,
     databasePoolSize: e.DATABASE_POOL_SIZE,

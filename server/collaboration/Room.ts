@@ -80,24 +80,35 @@ class ProtocolError extends Error {
 }
 
 /**
- * Rooms with changes to hand to the store. They are handed over in one callback at the end of this
- * turn of the event loop, so that the store receives them together (one message to SQLite's writer
- * thread, one multi-row INSERT on PostgreSQL) rather than one by one.
+ * Rooms with changes to hand to the store, handed over together in one callback. Where an append
+ * costs a round trip (SQLite's writer thread, PostgreSQL), that callback comes at the end of this
+ * turn of the event loop, so that the store receives every statute's changes at once (one message
+ * to the thread, one multi-row INSERT) rather than one by one. Where appends are quick (SQLite
+ * without a flush), it comes at the end of the current task: each change is stored and relayed
+ * as soon as it is applied, as the stock y-websocket server relays it, instead of waiting for the
+ * rest of the turn's frames to be read and applied first.
  */
-const handOffsDue = new Set<() => void>()
-let handOffScheduled = false
+class HandOffs {
+  private readonly due = new Set<() => void>()
+  private scheduled = false
 
-function handOffSoon(handOff: () => void): void {
-  handOffsDue.add(handOff)
-  if (handOffScheduled) return
-  handOffScheduled = true
-  setImmediate(() => {
-    handOffScheduled = false
-    const due = [...handOffsDue]
-    handOffsDue.clear()
-    for (const run of due) run()
-  })
+  constructor(private readonly schedule: (callback: () => void) => void) {}
+
+  add(handOff: () => void): void {
+    this.due.add(handOff)
+    if (this.scheduled) return
+    this.scheduled = true
+    this.schedule(() => {
+      this.scheduled = false
+      const due = [...this.due]
+      this.due.clear()
+      for (const run of due) run()
+    })
+  }
 }
+
+const handOffsAtTaskEnd = new HandOffs(queueMicrotask)
+const handOffsAtTurnEnd = new HandOffs(setImmediate)
 
 /** How long after the last change the statute list's summary (title, time) is refreshed. */
 const SUMMARY_DELAY_MS = 1000
@@ -236,13 +247,14 @@ export class Room {
     this.captured = []
     if (changes.length > 0) {
       this.unstored.push(changes.length === 1 ? changes[0]! : Y.mergeUpdates(changes))
-      handOffSoon(this.handOffNow)
+      const handOffs = this.store.quickAppends ? handOffsAtTaskEnd : handOffsAtTurnEnd
+      handOffs.add(this.handOffNow)
     }
     // No changes means a duplicate, or an update waiting for parts it depends on.
     if (failure !== undefined) throw failure
   }
 
-  /** handOff, as one stable function, so that a room is due at most once per turn (handOffSoon). */
+  /** handOff, as one stable function, so that a room is due at most once per callback (HandOffs). */
   private readonly handOffNow = (): void => this.handOff()
 
   /**

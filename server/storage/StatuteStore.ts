@@ -42,8 +42,15 @@ export interface StatuteStore {
    */
   updateStatuteSummary(id: string, summary: { title: string; organisation: string; updatedAt: string }): Promise<void>
   loadDocument(id: string): Promise<StoredDocument | undefined>
-  /** Appends one update to the log; resolves once it is durable. */
+  /** Appends one update to the log; resolves once it is committed. */
   appendUpdate(id: string, update: Uint8Array): Promise<void>
+  /**
+   * True when an append is committed on this thread within microseconds (SQLite without a flush):
+   * rooms then hand over each change as soon as it is applied. Otherwise an append costs a round
+   * trip (a thread, a database server), and rooms gather what a turn of the event loop applied
+   * into one write for all statutes (see Room.ts).
+   */
+  readonly quickAppends?: boolean
   /**
    * Replaces snapshot + log entries by `merge(snapshot + entries)` in one transaction. Entries
    * appended while this runs are not in the merge and stay in the log.

@@ -7,9 +7,9 @@ import { PgStore } from './postgres/PgStore.js'
 import { SqliteStore } from './sqlite/SqliteStore.js'
 import type { Storage } from './StatuteStore.js'
 
-export function openStorage(config: Pick<Config, 'databaseUrl' | 'databaseSchema' | 'databasePoolSize' | 'dataDir' | 'sqliteSynchronous'>): Storage {
+export function openStorage(config: Pick<Config, 'databaseUrl' | 'databaseSchema' | 'databasePoolSize' | 'dataDir' | 'sqliteSynchronous' | 'sqliteSynchronousUpdates'>): Storage {
   if (config.databaseUrl) {
     return new PgStore({ connectionString: config.databaseUrl, schema: config.databaseSchema, poolSize: config.databasePoolSize })
   }
-  return new SqliteStore(config.dataDir, { synchronous: config.sqliteSynchronous })
+  return new SqliteStore(config.dataDir, { synchronous: config.sqliteSynchronous, updatesSynchronous: config.sqliteSynchronousUpdates })
 }

@@ -1,7 +1,9 @@
 /**
- * SQLite's writer thread (server/storage/sqlite/SqliteWriter.ts, writerThread.js): the update log
- * and the list summaries are written by a second connection on a worker thread, in group commits.
- * These tests use real SQLite files and real worker threads; the server-level ones real sockets.
+ * SQLite's update writers (server/storage/sqlite/SqliteWriter.ts, writeBatch.js): the update log
+ * and the list summaries are written in group commits, by default on the event loop without a disk
+ * flush (InlineWriter), with SQLITE_SYNCHRONOUS_UPDATES=FULL by a second connection on a worker
+ * thread that flushes (writerThread.js). What both must do is tested for both; the rest for the
+ * one it concerns. Real SQLite files and real worker threads; the server-level tests real sockets.
  */
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -13,7 +15,7 @@ import * as Y from 'yjs'
 import { SqliteStore } from '../../server/storage/sqlite/SqliteStore.js'
 import { SqliteWriteError } from '../../server/storage/sqlite/SqliteWriter.js'
 import type { StatuteRecord } from '../../server/storage/StatuteStore.js'
-import { docFromUpdates } from '../../server/collaboration/docState.js'
+import { docFromUpdates, mergeStoredUpdates } from '../../server/collaboration/docState.js'
 import { readOutline } from '../../model/statuteDoc.js'
 import { api, createStatute, startTestServer, tempDataDir, type TestServer } from '../helpers/server.js'
 import { connectClient, synced, waitFor, type TestClient } from '../helpers/clients.js'
@@ -38,16 +40,24 @@ afterEach(async () => {
   for (const store of open.splice(0)) await store.close()
 })
 
-async function openStore(dataDir = tempDataDir()): Promise<{ store: SqliteStore; dataDir: string }> {
-  const store = new SqliteStore(dataDir)
+type Updates = 'NORMAL' | 'FULL'
+const writers: Array<[string, Updates]> = [
+  ['event loop, update log not flushed (default)', 'NORMAL'],
+  ['writer thread, update log flushed (SQLITE_SYNCHRONOUS_UPDATES=FULL)', 'FULL'],
+]
+
+async function openStore(dataDir = tempDataDir(), options: { updatesSynchronous?: Updates; synchronous?: Updates; busyTimeoutMs?: number } = {}): Promise<{ store: SqliteStore; dataDir: string }> {
+  const store = new SqliteStore(dataDir, options)
   open.push(store)
   await store.migrate()
   return { store, dataDir }
 }
 
-describe('SQLite writer thread (store)', () => {
+describe.each(writers)('SQLite update writer: %s (store)', (_name, updatesSynchronous) => {
+  const openStore_ = (dataDir?: string, options: { busyTimeoutMs?: number } = {}) => openStore(dataDir, { updatesSynchronous, ...options })
+
   it('commits appends of many statutes in the order they were made; close() waits for those still in flight', async () => {
-    const { store, dataDir } = await openStore()
+    const { store, dataDir } = await openStore_()
     const statutes = 20
     const docs = Array.from({ length: statutes }, () => new Y.Doc())
     for (let s = 0; s < statutes; s++) await store.createStatute(record(`s${s}`), textUpdate(docs[s]!, '|'))
@@ -62,7 +72,7 @@ describe('SQLite writer thread (store)', () => {
     await store.close()
     expect((await Promise.allSettled(writes)).filter((r) => r.status === 'rejected')).toEqual([])
 
-    const reopened = (await openStore(dataDir)).store
+    const reopened = (await openStore_(dataDir)).store
     for (let s = 0; s < statutes; s++) expect(await textOf(reopened, `s${s}`)).toBe(docs[s]!.getText('t').toString())
     // One log row per append, in the order of the calls (each statute's seqs ascend with its text).
     const raw = new Database(path.join(dataDir, 'samenspel.sqlite'), { readonly: true })
@@ -85,7 +95,7 @@ describe('SQLite writer thread (store)', () => {
   })
 
   it('a write that fails (its statute does not exist) fails alone; the others in its transaction are committed', async () => {
-    const { store } = await openStore()
+    const { store } = await openStore_()
     const doc = new Y.Doc()
     await store.createStatute(record('s1'), textUpdate(doc, 'a'))
     const results = await Promise.allSettled([
@@ -102,8 +112,70 @@ describe('SQLite writer thread (store)', () => {
     expect(await store.getStatute('s1')).toMatchObject({ title: 'Nieuwe titel', organisation: 'Gemeente Tiel' })
   })
 
-  it('when the thread dies, what it had not confirmed is refused, nothing confirmed is missing, and the next write starts a new thread', async () => {
+  it('while another connection holds the write lock, the waiting writes fail together with SQLITE_BUSY; afterwards writing works', async () => {
+    // The thread waits for the lock up to the busy timeout; the event loop does not wait at all (a
+    // minute's timeout here would time the test out if it did).
+    const { store, dataDir } = await openStore_(undefined, { busyTimeoutMs: updatesSynchronous === 'FULL' ? 200 : 60_000 })
+    const doc = new Y.Doc()
+    await store.createStatute(record('s1'), textUpdate(doc, 'a'))
+    const raw = new Database(path.join(dataDir, 'samenspel.sqlite'))
+    try {
+      raw.exec('BEGIN IMMEDIATE')
+      // Not one statute's problem, but all of theirs: the whole group fails, none is tried alone.
+      const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => store.appendUpdate('s1', textUpdate(new Y.Doc(), `x${i}`))))
+      expect(results.map((r) => r.status)).toEqual(Array(10).fill('rejected'))
+      for (const r of results) expect((r as PromiseRejectedResult).reason).toMatchObject({ name: 'SqliteWriteError', code: 'SQLITE_BUSY' })
+      raw.exec('COMMIT')
+    } finally {
+      if (raw.inTransaction) raw.exec('ROLLBACK')
+      raw.close()
+    }
+    await store.appendUpdate('s1', textUpdate(doc, 'b'))
+    expect(await textOf(store, 's1')).toBe('ab')
+  })
+
+  it('refuses writes once closed, with a clear error', async () => {
     const { store } = await openStore()
+    await store.createStatute(record('s1'), new Uint8Array([0, 0]))
+    open.splice(open.indexOf(store), 1)
+    await store.close()
+    await expect(store.appendUpdate('s1', textUpdate(new Y.Doc(), 'x'))).rejects.toThrow(/gesloten|closed/)
+  })
+})
+
+describe('SQLite update writer on the event loop', () => {
+  it("its connection and the main one, both used from the event loop, never wait for each other: appends interleaved with compactions and the main connection's writes all succeed", async () => {
+    // A minute's busy timeout: were one connection ever to wait for the other on this thread, it
+    // would wait for itself, and the test would time out.
+    const { store } = await openStore(undefined, { busyTimeoutMs: 60_000 })
+    expect(store.quickAppends).toBe(true)
+    const doc = new Y.Doc()
+    await store.createStatute(record('s1'), textUpdate(doc, '<'))
+    await store.accounts.createUser({ id: 'u1', email: 'u1@samenspel.test', name: 'U', passwordHash: 'h', isAdmin: false, createdAt: new Date().toISOString() })
+    const random = mulberry32(2611)
+    const pending: Array<Promise<unknown>> = []
+    for (let i = 0; i < 300; i++) {
+      const r = random()
+      if (r < 0.7) pending.push(store.appendUpdate('s1', textUpdate(doc, `${i};`)))
+      else if (r < 0.8) pending.push(store.compact('s1', mergeStoredUpdates))
+      else if (r < 0.9) pending.push(store.updateStatuteSummary('s1', { title: `Titel ${i}`, organisation: 'O', updatedAt: new Date().toISOString() }))
+      else pending.push(store.audit.append({ at: new Date().toISOString(), actorId: 'u1', actorLabel: 'U', action: 'test', statuteId: 's1', details: { i }, ip: null }))
+      if (random() < 0.3) await Promise.resolve() // let some batches commit in between
+    }
+    expect((await Promise.allSettled(pending)).filter((r) => r.status === 'rejected')).toEqual([])
+    await store.compact('s1', mergeStoredUpdates)
+    expect(await textOf(store, 's1')).toBe(doc.getText('t').toString())
+  })
+
+  it('has no thread to crash', async () => {
+    const { store } = await openStore()
+    await expect(store.crashWriterThreadForTest()).rejects.toThrow(/no writer thread/)
+  })
+})
+
+describe('SQLite writer thread (SQLITE_SYNCHRONOUS_UPDATES=FULL)', () => {
+  it('when the thread dies, what it had not confirmed is refused, nothing confirmed is missing, and the next write starts a new thread', async () => {
+    const { store } = await openStore(undefined, { updatesSynchronous: 'FULL' })
     const doc = new Y.Doc()
     await store.createStatute(record('s1'), textUpdate(doc, '<'))
     const texts = Array.from({ length: 200 }, (_, i) => `${i};`)
@@ -132,7 +204,7 @@ describe('SQLite writer thread (store)', () => {
     fs.writeFileSync(
       script,
       `import { SqliteStore } from ${JSON.stringify(storeModule)}
-      const store = new SqliteStore(${JSON.stringify(dataDir)})
+      const store = new SqliteStore(${JSON.stringify(dataDir)}, { updatesSynchronous: 'FULL' })
       await store.migrate()
       const now = new Date().toISOString()
       await store.createStatute({ id: 's1', title: 't', organisation: 'o', bodyType: 'gemeente', createdAt: now, updatedAt: now }, new Uint8Array([0, 0]))
@@ -144,74 +216,45 @@ describe('SQLite writer thread (store)', () => {
     expect(run.stderr).not.toMatch(/unsettled|Error/)
     expect(run.stdout.trim()).toBe('gesloten')
     expect(run.status).toBe(0)
-    const reopened = (await openStore(dataDir)).store
+    const reopened = (await openStore(dataDir, { updatesSynchronous: 'FULL' })).store
     expect((await reopened.loadDocument('s1'))?.logLength).toBe(1)
   })
 
-  it('while another connection holds the write lock past the busy timeout, the waiting writes fail together with SQLITE_BUSY; afterwards writing works', async () => {
-    const dataDir = tempDataDir()
-    const store = new SqliteStore(dataDir, { busyTimeoutMs: 200 })
-    open.push(store)
-    await store.migrate()
-    const doc = new Y.Doc()
-    await store.createStatute(record('s1'), textUpdate(doc, 'a'))
-    const raw = new Database(path.join(dataDir, 'samenspel.sqlite'))
-    try {
-      raw.exec('BEGIN IMMEDIATE')
-      // Not one statute's problem, but all of theirs: the whole group fails, none is tried alone.
-      const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => store.appendUpdate('s1', textUpdate(new Y.Doc(), `x${i}`))))
-      expect(results.map((r) => r.status)).toEqual(Array(10).fill('rejected'))
-      for (const r of results) expect((r as PromiseRejectedResult).reason).toMatchObject({ name: 'SqliteWriteError', code: 'SQLITE_BUSY' })
-      raw.exec('COMMIT')
-    } finally {
-      if (raw.inTransaction) raw.exec('ROLLBACK')
-      raw.close()
-    }
-    await store.appendUpdate('s1', textUpdate(doc, 'b'))
-    expect(await textOf(store, 's1')).toBe('ab')
-  })
-
-  it('refuses writes once closed, with a clear error', async () => {
-    const { store } = await openStore()
-    await store.createStatute(record('s1'), new Uint8Array([0, 0]))
-    open.splice(open.indexOf(store), 1)
-    await store.close()
-    await expect(store.appendUpdate('s1', textUpdate(new Y.Doc(), 'x'))).rejects.toThrow(/gesloten|closed/)
-  })
 })
 
-describe('SQLite writer thread (server)', () => {
-  let server: TestServer | undefined
-  const clients: TestClient[] = []
-  afterEach(async () => {
-    for (const client of clients.splice(0)) client.destroy()
-    await server?.close()
-    server = undefined
-  })
+let server: TestServer | undefined
+const clients: TestClient[] = []
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.destroy()
+  await server?.close()
+  server = undefined
+})
 
-  async function twoEditors(): Promise<{ id: string; a: TestClient; b: TestClient; articleId: string }> {
-    server = await startTestServer()
-    const id = await createStatute(server)
-    const a = connectClient(server.wsUrl, id)
-    const b = connectClient(server.wsUrl, id)
-    clients.push(a, b)
-    await Promise.all([synced(a), synced(b)])
-    return { id, a, b, articleId: readOutline(a.doc).chapters[0]!.articles[0]!.id }
-  }
+async function twoEditors(updates: Updates): Promise<{ id: string; a: TestClient; b: TestClient; articleId: string }> {
+  server = await startTestServer({ sqliteSynchronousUpdates: updates })
+  const id = await createStatute(server)
+  const a = connectClient(server.wsUrl, id)
+  const b = connectClient(server.wsUrl, id)
+  clients.push(a, b)
+  await Promise.all([synced(a), synced(b)])
+  return { id, a, b, articleId: readOutline(a.doc).chapters[0]!.articles[0]!.id }
+}
 
-  const type = (client: TestClient, articleId: string, text: string): void => void appendParagraph(client.doc, articleId, text)
-  const bodyOf = (client: TestClient, articleId: string): string => articleText(client.doc, articleId)
+const type = (client: TestClient, articleId: string, text: string): void => void appendParagraph(client.doc, articleId, text)
+const bodyOf = (client: TestClient, articleId: string): string => articleText(client.doc, articleId)
 
+describe.each(writers)('SQLite update writer: %s (server)', (_name, updates) => {
   it('relays nothing while the database is locked by another connection, yet keeps answering; once it is free, the change is stored and relayed', async () => {
-    const { id, a, b, articleId } = await twoEditors()
+    const { id, a, b, articleId } = await twoEditors(updates)
     const raw = new Database(path.join(server!.dataDir, 'samenspel.sqlite'))
     try {
       raw.exec('BEGIN IMMEDIATE')
       type(a, articleId, 'Geschreven terwijl de database bezet is.')
-      // Well within the writer's busy timeout (5 s): it waits, and the change waits with it.
+      // The writer thread waits for the lock (busy timeout 5 s); on the event loop the write fails
+      // at once and the room tries again a little later. Either way the change waits.
       await new Promise((r) => setTimeout(r, 400))
-      // Meanwhile the server itself is not stuck: the wait is on the writer thread, not the event
-      // loop, so requests are answered (reads see the last committed state).
+      // Meanwhile the server itself is not stuck: nothing waits for the lock on the event loop, so
+      // requests are answered (reads see the last committed state).
       const list = await api<{ statutes: Array<{ id: string }> }>(server!, 'GET', '/api/statutes')
       expect(list.status).toBe(200)
       expect(list.body.statutes.map((s) => s.id)).toContain(id)
@@ -229,8 +272,11 @@ describe('SQLite writer thread (server)', () => {
     fromDisk.destroy()
   })
 
+})
+
+describe('SQLite writer thread (server)', () => {
   it('a crash of the writer thread while people type loses nothing: the room stores again, and everyone converges', async () => {
-    const { id, a, b, articleId } = await twoEditors()
+    const { id, a, b, articleId } = await twoEditors('FULL')
     const store = server!.store
     expect(store).toBeInstanceOf(SqliteStore)
     const random = mulberry32(1130)

@@ -34,11 +34,11 @@ interface Harness {
   cleanup(): Promise<void>
 }
 
-async function harness(location: Pick<Config, 'dataDir' | 'databaseUrl' | 'databaseSchema'>, dropSchema?: () => Promise<void>): Promise<Harness> {
+async function harness(location: Pick<Config, 'dataDir' | 'databaseUrl' | 'databaseSchema' | 'sqliteSynchronousUpdates'>, dropSchema?: () => Promise<void>): Promise<Harness> {
   const open = (): Storage =>
     location.databaseUrl
       ? new PgStore({ connectionString: location.databaseUrl, schema: location.databaseSchema, poolSize: 4 })
-      : new SqliteStore(location.dataDir)
+      : new SqliteStore(location.dataDir, { updatesSynchronous: location.sqliteSynchronousUpdates })
   const store = open()
   const opened: Storage[] = [store]
   let raw: RawDatabase | undefined
@@ -62,15 +62,17 @@ async function harness(location: Pick<Config, 'dataDir' | 'databaseUrl' | 'datab
   }
 }
 
-const sqliteHarness = () => harness({ dataDir: tempDataDir(), databaseUrl: undefined, databaseSchema: 'public' })
+const sqliteHarness = (updates: 'NORMAL' | 'FULL') => () => harness({ dataDir: tempDataDir(), databaseUrl: undefined, databaseSchema: 'public', sqliteSynchronousUpdates: updates })
 
 async function postgresHarness(): Promise<Harness> {
   const schema = await freshSchema()
-  return harness({ dataDir: tempDataDir(), databaseUrl: schema.url, databaseSchema: schema.schema }, schema.drop)
+  return harness({ dataDir: tempDataDir(), databaseUrl: schema.url, databaseSchema: schema.schema, sqliteSynchronousUpdates: 'NORMAL' }, schema.drop)
 }
 
 const engines: Array<[string, () => Promise<Harness>]> = [
-  ['sqlite', sqliteHarness],
+  ['sqlite', sqliteHarness('NORMAL')],
+  // The update log flushed before the relay, written by SQLite's writer thread.
+  ['sqlite, SQLITE_SYNCHRONOUS_UPDATES=FULL', sqliteHarness('FULL')],
   ['postgres', postgresHarness],
 ]
 

@@ -1,11 +1,13 @@
 /**
  * The default storage engine: one SQLite file in DATA_DIR, through better-sqlite3.
  *
- * Every promise below resolves only once its write is committed (WAL, synchronous=FULL by
- * default: flushed to disk); that is what lets the collaboration layer persist an update before
- * relaying it. better-sqlite3 is synchronous: most calls write on this thread, while the writes
- * that come with typing (update log, list summary) go to a writer thread (SqliteWriter.ts) so that
- * their disk flushes do not hold up the event loop.
+ * Every promise below resolves only once its write is committed; that is what lets the
+ * collaboration layer store an update before relaying it. By default (WAL) accounts, comments,
+ * agreements and decisions are also flushed to disk first (synchronous=FULL), while the writes that
+ * come with typing (update log, list summary) are committed without a flush (NORMAL), on this
+ * thread through a second connection: they survive a crash of the process, and what a power cut might take from the last
+ * moments is held by every client that received it. With updatesSynchronous=FULL they are flushed
+ * too, on a writer thread so that the flushes do not hold up the event loop (SqliteWriter.ts).
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -19,7 +21,7 @@ import { SqliteAudit } from './SqliteAudit.js'
 import { SqliteAgreements } from './SqliteAgreements.js'
 import { SqliteComments } from './SqliteComments.js'
 import { SQLITE_MIGRATIONS } from './migrations.js'
-import { SqliteWriter } from './SqliteWriter.js'
+import { InlineWriter, SqliteWriter, type UpdateWriter } from './SqliteWriter.js'
 
 /** How long a write waits for another connection's transaction before it fails (ms), by default. */
 const BUSY_TIMEOUT_MS = 5000
@@ -54,11 +56,13 @@ export class SqliteStore implements Storage {
   readonly audit: SqliteAudit
   readonly agreements: SqliteAgreements
   readonly comments: SqliteComments
-  /** The update log and the list summaries are written on a thread of their own. */
-  private readonly writer: SqliteWriter
+  /** Writes the update log and the list summaries (SqliteWriter.ts). */
+  private readonly writer: UpdateWriter
+  /** Appends are committed on this thread in microseconds (no flush, no thread to wait for). */
+  readonly quickAppends: boolean
 
   /** Opens (and creates) `<dataDir>/samenspel.sqlite`. */
-  constructor(dataDir: string, options: { synchronous?: 'FULL' | 'NORMAL'; busyTimeoutMs?: number } = {}) {
+  constructor(dataDir: string, options: { synchronous?: 'FULL' | 'NORMAL'; updatesSynchronous?: 'FULL' | 'NORMAL'; busyTimeoutMs?: number } = {}) {
     const file = path.join(dataDir, 'samenspel.sqlite')
     fs.mkdirSync(dataDir, { recursive: true })
     const synchronous = options.synchronous ?? 'FULL'
@@ -68,7 +72,9 @@ export class SqliteStore implements Storage {
     this.db.pragma(`synchronous = ${synchronous}`)
     this.db.pragma('foreign_keys = ON')
     this.db.pragma(`busy_timeout = ${busyTimeoutMs}`)
-    this.writer = new SqliteWriter({ file, synchronous, busyTimeoutMs })
+    // A commit that waits for the disk goes to a thread of its own; one that does not is quicker here.
+    this.quickAppends = (options.updatesSynchronous ?? 'NORMAL') === 'NORMAL'
+    this.writer = this.quickAppends ? new InlineWriter(file) : new SqliteWriter({ file, synchronous: 'FULL', busyTimeoutMs })
     this.accounts = new SqliteAccounts(this.db)
     this.access = new SqliteAccess(this.db)
     this.audit = new SqliteAudit(this.db)
@@ -112,7 +118,7 @@ export class SqliteStore implements Storage {
     return this.db.prepare(SQL.getStatute).get(id) as StatuteRow | undefined
   }
 
-  /** On the writer thread: it comes with typing (Room refreshes it a second after a change). */
+  /** With the update log: it comes with typing (Room refreshes it a second after a change). */
   updateStatuteSummary(id: string, s: { title: string; organisation: string; updatedAt: string }): Promise<void> {
     // From the co-edited document; U+0000 is left out, as PostgreSQL must (same list in both engines).
     return this.writer.write({ kind: 'summary', statuteId: id, title: withoutNul(s.title), organisation: withoutNul(s.organisation), updatedAt: s.updatedAt })
@@ -128,7 +134,7 @@ export class SqliteStore implements Storage {
     })()
   }
 
-  /** On the writer thread, with group commit: one transaction, one disk flush, per batch. */
+  /** With group commit: what is handed over together is one transaction (with FULL, one flush). */
   appendUpdate(id: string, update: Uint8Array): Promise<void> {
     // A view into a larger buffer would be copied whole to the thread; send only its bytes.
     const data = update.byteOffset === 0 && update.byteLength === update.buffer.byteLength ? update : update.slice()
@@ -153,8 +159,9 @@ export class SqliteStore implements Storage {
   }
 
   /** For tests: ends the writer thread abruptly, as a crash would (the next write starts a new one). */
-  crashWriterThreadForTest(): Promise<void> {
-    return this.writer.terminateThreadForTest()
+  async crashWriterThreadForTest(): Promise<void> {
+    if (!(this.writer instanceof SqliteWriter)) throw new Error('no writer thread: updatesSynchronous is NORMAL')
+    await this.writer.terminateThreadForTest()
   }
 
   async close(): Promise<void> {

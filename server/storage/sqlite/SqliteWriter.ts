@@ -11,6 +11,8 @@
  * update stored twice is harmless) and the next write starts a new thread.
  */
 import { Worker } from 'node:worker_threads'
+import Database from 'better-sqlite3'
+import { batchWriter } from './writeBatch.js'
 
 export type WriteItem =
   | { readonly kind: 'append'; readonly statuteId: string; readonly data: Uint8Array }
@@ -42,12 +44,20 @@ export class SqliteWriteError extends Error {
   }
 }
 
+/** Where the update log and list summaries are written: a thread of their own, or the event loop. */
+export interface UpdateWriter {
+  /** Resolves once the item is committed (with synchronous=FULL, also flushed to disk). */
+  write(item: WriteItem): Promise<void>
+  /** Writes what is waiting, then stops taking writes. */
+  close(): Promise<void>
+}
+
 interface Outstanding {
   resolve(): void
   reject(error: unknown): void
 }
 
-export class SqliteWriter {
+export class SqliteWriter implements UpdateWriter {
   private worker: Worker | undefined
   private nextId = 1
   private readonly outstanding = new Map<number, Outstanding>()
@@ -134,5 +144,57 @@ export class SqliteWriter {
     this.outstanding.clear()
     this.queued = []
     this.drained?.()
+  }
+}
+
+/**
+ * The update log without a disk flush (synchronous=NORMAL): a commit then takes microseconds, so
+ * the event loop makes it itself, on a connection of its own (the main connection keeps its own
+ * setting, FULL by default, for accounts, comments, agreements and decisions). What the rooms hand
+ * over in one task is committed in one transaction at its end and relayed right after, without
+ * the trip to a thread and back (under load, waiting for that thread and for the event loop to be
+ * scheduled again was most of the relay latency). A flush made for another write, or by a
+ * checkpoint, also makes every earlier update durable: the WAL is one file, written in order.
+ *
+ * Both connections are used from this thread, one synchronous call at a time, so they never wait
+ * for each other's lock. Another process holding the write lock (a backup, an sqlite3 shell) must
+ * not stop the event loop: this connection does not wait (busy_timeout 0), the batch fails at once
+ * with SQLITE_BUSY, and the rooms try again a little later.
+ */
+export class InlineWriter implements UpdateWriter {
+  private queued: Array<{ item: WriteItem } & Outstanding> = []
+  private closed = false
+  private readonly db: Database.Database
+  private readonly writeBatch: ReturnType<typeof batchWriter>
+
+  constructor(file: string) {
+    this.db = new Database(file)
+    this.db.pragma('synchronous = NORMAL')
+    this.db.pragma('foreign_keys = ON')
+    this.db.pragma('busy_timeout = 0')
+    this.writeBatch = batchWriter(this.db)
+  }
+
+  write(item: WriteItem): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('De opslag is gesloten (storage is closed)'))
+    return new Promise<void>((resolve, reject) => {
+      this.queued.push({ item, resolve, reject })
+      if (this.queued.length === 1) queueMicrotask(() => this.commit())
+    })
+  }
+
+  private commit(): void {
+    const batch = this.queued.splice(0)
+    if (batch.length === 0) return
+    const result = this.writeBatch(batch.map(({ item }, id) => ({ id, item })))
+    for (const id of result.done) batch[id]!.resolve()
+    for (const { id, error } of result.failed) batch[id]!.reject(new SqliteWriteError(error.message, error.code))
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    this.commit()
+    this.db.close()
   }
 }

@@ -6,9 +6,7 @@
  * server's event loop goes on relaying other statutes' changes meanwhile.
  *
  * Group commit: every write arrives as its own message; whatever has arrived by the time a
- * transaction starts goes into it, so under load one disk flush serves many writes. If that
- * transaction fails, its writes are tried one by one, so that one bad write (its statute was
- * deleted) fails alone.
+ * transaction starts goes into it (writeBatch.js), so under load one disk flush serves many writes.
  *
  * Plain JavaScript (checked by tsc through the JSDoc below): Node 20 starts worker threads without
  * the TypeScript loader that runs the sources in development and tests.
@@ -18,6 +16,7 @@
  */
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads'
 import Database from 'better-sqlite3'
+import { batchWriter } from './writeBatch.js'
 
 /** @typedef {import('./SqliteWriter.js').WriteItem} WriteItem */
 /** @typedef {import('./SqliteWriter.js').WriterRequest} WriterRequest */
@@ -33,75 +32,11 @@ db.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}
 db.pragma('foreign_keys = ON')
 db.pragma(`busy_timeout = ${options.busyTimeoutMs}`)
 
-/**
- * Prepared on first use: the tables exist only once the main connection has migrated.
- * @type {{ append: import('better-sqlite3').Statement, summary: import('better-sqlite3').Statement } | undefined}
- */
-let statements
-function prepared() {
-  statements ??= {
-    append: db.prepare('INSERT INTO statute_updates (statute_id, data) VALUES (?, ?)'),
-    summary: db.prepare('UPDATE statutes SET title = ?, organisation = ?, updated_at = ? WHERE id = ?'),
-  }
-  return statements
-}
-
-/** @param {WriteItem} item */
-function writeOne(item) {
-  const { append, summary } = prepared()
-  if (item.kind === 'append') {
-    // Structured cloning turned the Buffer into a plain Uint8Array; SQLite binds Buffers as BLOBs.
-    append.run(item.statuteId, Buffer.from(item.data.buffer, item.data.byteOffset, item.data.byteLength))
-  } else {
-    summary.run(item.title, item.organisation, item.updatedAt, item.statuteId)
-  }
-}
-
-const writeAll = db.transaction((/** @type {readonly WriteItem[]} */ items) => {
-  for (const item of items) writeOne(item)
-})
-
-/** @param {unknown} error */
-function describe(error) {
-  const code = error && typeof error === 'object' && 'code' in error && typeof error.code === 'string' ? error.code : undefined
-  return { message: error instanceof Error ? error.message : String(error), code }
-}
-
-/**
- * Errors that belong to one write (its statute is gone, a value is refused): the others in its
- * transaction are then written without it. Anything else (the database is locked or full, the disk
- * fails) concerns them all, and trying each again would only repeat the wait for every one.
- * @param {unknown} error
- */
-function concernsOneWrite(error) {
-  const code = describe(error).code
-  return code !== undefined && (code.startsWith('SQLITE_CONSTRAINT') || code === 'SQLITE_MISMATCH' || code === 'SQLITE_TOOBIG')
-}
+const writeBatch = batchWriter(db)
 
 /** @param {Array<{ id: number, item: WriteItem }>} writes */
 function commit(writes) {
-  try {
-    writeAll(writes.map((write) => write.item))
-    port.postMessage({ done: writes.map((write) => write.id), failed: [] })
-  } catch (groupError) {
-    if (!concernsOneWrite(groupError)) {
-      port.postMessage({ done: [], failed: writes.map((write) => ({ id: write.id, error: describe(groupError) })) })
-      return
-    }
-    /** @type {number[]} */
-    const done = []
-    /** @type {Array<{ id: number, error: { message: string, code?: string } }>} */
-    const failed = []
-    for (const write of writes) {
-      try {
-        writeOne(write.item)
-        done.push(write.id)
-      } catch (error) {
-        failed.push({ id: write.id, error: describe(error) })
-      }
-    }
-    port.postMessage({ done, failed })
-  }
+  port.postMessage(writeBatch(writes))
 }
 
 /** Writes per transaction at most (a message may carry a few more). */
