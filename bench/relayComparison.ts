@@ -5,9 +5,11 @@
  * Noise: this machine is shared. Before each run the benchmark waits (bounded) for other
  * processes to go quiet and probes the disk's flush time; a run that other processes disturbed is
  * repeated once (while the time budget allows) and the quieter attempt kept. A full run measures
- * everything in up to two rounds, the second in reverse target order so that a slow drift of the
- * machine does not favour one server; figures are pooled over the quiet rounds (all their latency
- * samples together). The second round is skipped when the first took too long.
+ * in several rounds, every other one in reverse target order so that a slow drift of the machine
+ * does not favour one server: the pair the target is about (stock and project-sqlite) in every
+ * round, the other targets in the first `extraTargetRounds`. Figures are pooled over the quiet
+ * rounds (all their latency samples together); each round's own project/stock ratio is listed as
+ * well, since the machine's speed drifts between rounds. Rounds stop when the budget is spent.
  */
 import os from 'node:os'
 import { diskFlushMs, waitForQuiet } from './machine.js'
@@ -26,7 +28,10 @@ export interface ComparisonOptions {
   readonly noisyPercent: number
   /** No repeats of noisy runs once the comparison has taken this long. */
   readonly repeatBudgetMs: number
+  /** Rounds of stock and project-sqlite. */
   readonly rounds: number
+  /** Rounds (the first ones) that also measure the other targets. */
+  readonly extraTargetRounds: number
   /** No further round once the comparison has taken this long. */
   readonly roundBudgetMs: number
 }
@@ -59,6 +64,9 @@ async function attempt(kind: TargetKind, shape: RelayShape, roundNo: number, opt
   }
 }
 
+/** The comparison the target is about: measured in every round. */
+const PAIR: readonly TargetKind[] = ['stock', 'project-sqlite']
+
 /** Runs everything; failures (e.g. PostgreSQL unreachable) are reported, not fatal. */
 async function runAll(options: ComparisonOptions): Promise<{ outcomes: Outcome[]; roundsRun: number }> {
   const began = performance.now()
@@ -70,7 +78,9 @@ async function runAll(options: ComparisonOptions): Promise<{ outcomes: Outcome[]
       break
     }
     roundsRun = r
-    const kinds = r % 2 === 1 ? options.targets : [...options.targets].reverse()
+    const these = r <= options.extraTargetRounds ? options.targets : options.targets.filter((k) => PAIR.includes(k))
+    if (these.length === 0) break
+    const kinds = r % 2 === 1 ? these : [...these].reverse()
     for (const shape of options.shapes) {
       for (const kind of kinds) {
         try {
@@ -209,6 +219,20 @@ function comparable(...summaries: Summary[]): boolean {
   return summaries.every((s) => !!s && !('error' in s) && s.comparable)
 }
 
+/** p99 of project-sqlite over stock in each round that measured both (attempt p99s, all receivers). */
+function roundRatios(outcomes: readonly Outcome[], shape: RelayShape): Array<{ round: number; stockP99: number; projectP99: number; ratio: number }> {
+  const p99 = (kind: TargetKind, r: number): number | undefined => {
+    const found = outcomes.find((o): o is Attempt => o.target === kind && o.shape.name === shape.name && o.round === r && !('error' in o))
+    return found?.latencyMs.p99
+  }
+  const rounds = [...new Set(outcomes.map((o) => o.round))].sort((a, b) => a - b)
+  return rounds.flatMap((r) => {
+    const stockP99 = p99('stock', r)
+    const projectP99 = p99('project-sqlite', r)
+    return stockP99 && projectP99 ? [{ round: r, stockP99, projectP99, ratio: round(projectP99 / stockP99, 2) }] : []
+  })
+}
+
 /** Runs the comparison and sums it up: per shape project vs stock, and the cluster vs one instance. */
 export async function relayComparison(options: ComparisonOptions) {
   const { outcomes, roundsRun } = await runAll(options)
@@ -241,6 +265,9 @@ export async function relayComparison(options: ComparisonOptions) {
           // Every run quiet: otherwise the ratio says more about the machine than about the servers.
           comparable: comparable(stock, project),
           ratioFirstReceiverP99: ratio(project, stock, (s) => s.firstReceiver.p99),
+          // Round by round (the two measured minutes apart, in alternating order): how much of the
+          // pooled ratio is the machine drifting.
+          ratioP99ByRound: roundRatios(outcomes, shape),
           ...(flushed ? { ratioP99Flushed: ratio(flushed, stock, (s) => s.p99) } : {}),
           stock,
           project,

@@ -4,8 +4,9 @@
  * Prints one JSON object to stdout; progress goes to stderr. Servers always run as child processes
  * (bench/serverProcess.ts), and so do the clients (bench/clientWorker.ts), so the clients' work
  * does not show up in server numbers. Options: --quick, --only-relay, --client-workers N,
- * --rate-100x10 N (inserts per second per client in the 100 × 10 shape), --targets a,b (only
- * those servers, e.g. stock,project-sqlite), --pin (servers and clients on separate cores).
+ * --rate-100x10 N and --rate-1x60 N (inserts per second per client in that shape), --shape 100x10
+ * or 1x60 (only that one), --rounds N (of stock and project-sqlite), --targets a,b (only those
+ * servers, e.g. stock,project-sqlite), --pin (servers and clients on separate cores).
  * BENCH_SERVER_NODE_ARGS adds node flags to every server (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p").
  *
  * Phases:
@@ -98,10 +99,14 @@ const QUIET_WAIT_MS = quick ? 2000 : 10_000
  */
 const rate100 = Number(argValue('--rate-100x10') ?? 1)
 const rate1x60 = Number(argValue('--rate-1x60') ?? 5)
-const shapes: RelayShape[] = [
+const allShapes: RelayShape[] = [
   { name: '100 statutes x 10 clients', statutes: 100, clientsPerStatute: 10, insertsPerSecond: rate100, charsPerInsert: 2, warmupMs: quick ? 1500 : 3000, measureMs: quick ? 3000 : 8000, drainMs: quick ? 5000 : 10_000 },
   { name: '1 statute x 60 clients', statutes: 1, clientsPerStatute: 60, insertsPerSecond: rate1x60, charsPerInsert: 2, warmupMs: quick ? 1000 : 3000, measureMs: quick ? 3000 : 12_000, drainMs: quick ? 5000 : 10_000 },
 ]
+/** --shape 100x10 or --shape 1x60: only that shape (for working on one of them). */
+const onlyShape = argValue('--shape')
+const shapes = onlyShape ? allShapes.filter((s) => s.name === { '100x10': allShapes[0]!.name, '1x60': allShapes[1]!.name }[onlyShape]) : allShapes
+if (shapes.length === 0) throw new Error(`unknown shape "${onlyShape}" (known: 100x10, 1x60)`)
 /**
  * project-sqlite-flushed (SQLITE_SYNCHRONOUS_UPDATES=FULL: every update flushed to disk, on the
  * writer thread, before the relay) shows what that flush costs; left out of --quick to keep it short.
@@ -122,11 +127,13 @@ const comparisonOptions = {
   clientWorkers: Number(argValue('--client-workers') ?? 2),
   quietWaitMs: QUIET_WAIT_MS,
   noisyPercent: 25,
-  // Bounded: a quiet full comparison takes about 2 minutes per round; a noisy one longer (repeats,
-  // slow drains), so repeats stop after 4.5 minutes and a second round starts only before 5.
-  repeatBudgetMs: quick ? 0 : 4.5 * 60_000,
-  rounds: quick ? 1 : 2,
-  roundBudgetMs: 5 * 60_000,
+  // Bounded: quiet, a round of all four targets takes about 3 minutes, one of stock and project
+  // about 1.5; a noisy one longer (repeats, slow drains), so repeats stop after 7 minutes and no
+  // round starts after 8.
+  repeatBudgetMs: quick ? 0 : 7 * 60_000,
+  rounds: Number(argValue('--rounds') ?? (quick ? 1 : 4)),
+  extraTargetRounds: quick ? 1 : 2,
+  roundBudgetMs: 8 * 60_000,
 } as const
 
 function argValue(name: string): string | undefined {
@@ -200,7 +207,7 @@ async function main(): Promise<void> {
     },
     comparison: relay.comparison,
     notes: {
-      comparison: 'full runs measure every (shape, target) in up to two rounds, the second in reverse target order; comparison figures pool the latency samples of the quiet rounds (of all rounds when none was quiet: comparable false), CPU is their mean and VmHWM the highest; rounds lists each round, relay.runs every attempt with all details',
+      comparison: 'full runs measure stock and project-sqlite in up to four rounds and the other targets in the first two, every other round in reverse target order; ratioP99ByRound gives each round its own ratio; comparison figures pool the latency samples of the quiet rounds (of all rounds when none was quiet: comparable false), CPU is their mean and VmHWM the highest; rounds lists each round, relay.runs every attempt with all details',
       latencyMs: 'time from a local insert until another client of the room has integrated it (Yjs applied it); one sample per (insert, receiver); all clients of a room type',
       firstReceiverLatencyMs: 'per insert, the earliest receiver: least delayed by the client processes handling the other deliveries',
       missingDeliveries: "expected (insert, receiver) pairs (every other client of the room, connected or not) not seen before the drain ended (1 s without arrivals, at most drainMs)",
@@ -220,6 +227,7 @@ async function main(): Promise<void> {
           : `100 x 10 types ${rate100} insert(s)/s per client (--rate-100x10); check clientProcesses for saturation`,
       clientWorkers: comparisonOptions.clientWorkers,
       rounds: comparisonOptions.rounds,
+      extraTargetRounds: comparisonOptions.extraTargetRounds,
       runs: relay.runs,
     },
     ...big,
