@@ -84,9 +84,11 @@ class ProtocolError extends Error {
  * costs a round trip (SQLite's writer thread, PostgreSQL), that callback comes at the end of this
  * turn of the event loop, so that the store receives every statute's changes at once (one message
  * to the thread, one multi-row INSERT) rather than one by one. Where appends are quick (SQLite
- * without a flush), it comes at the end of the current task: each change is stored and relayed
- * as soon as it is applied, as the stock y-websocket server relays it, instead of waiting for the
- * rest of the turn's frames to be read and applied first.
+ * without a flush), a statute's first change in a turn is handed over at the end of the current
+ * task: stored and relayed as soon as it is applied, as the stock y-websocket server relays it,
+ * instead of after the rest of the turn's frames. Its further changes in that turn are merged and
+ * go at the turn's end: with many people typing in one statute, most of the work is sending every
+ * change to everyone, and one merged relay replaces several.
  */
 class HandOffs {
   private readonly due = new Set<() => void>()
@@ -110,6 +112,20 @@ class HandOffs {
 const handOffsAtTaskEnd = new HandOffs(queueMicrotask)
 const handOffsAtTurnEnd = new HandOffs(setImmediate)
 
+/** The turn of the event loop, counted while anyone asks (a turn ends with its setImmediate callbacks). */
+let turn = 0
+let turnEnding = false
+function currentTurn(): number {
+  if (!turnEnding) {
+    turnEnding = true
+    setImmediate(() => {
+      turn += 1
+      turnEnding = false
+    })
+  }
+  return turn
+}
+
 /** How long after the last change the statute list's summary (title, time) is refreshed. */
 const SUMMARY_DELAY_MS = 1000
 
@@ -128,6 +144,8 @@ export class Room {
   private unstored: Uint8Array[] = []
   /** Entries handed to the store and not yet relayed. */
   private storesInFlight = 0
+  /** The turn in which this room last handed a change over at once (see HandOffs). */
+  private handedOffAtOnceIn = -1
   /** Resolves when everything handed to the store so far is stored and relayed, in order. */
   private relayed: Promise<void> = Promise.resolve()
   /** The compaction running now, if any. */
@@ -247,7 +265,10 @@ export class Room {
     this.captured = []
     if (changes.length > 0) {
       this.unstored.push(changes.length === 1 ? changes[0]! : Y.mergeUpdates(changes))
-      const handOffs = this.store.quickAppends ? handOffsAtTaskEnd : handOffsAtTurnEnd
+      const now = currentTurn()
+      const atOnce = this.store.quickAppends === true && this.handedOffAtOnceIn !== now
+      if (atOnce) this.handedOffAtOnceIn = now
+      const handOffs = atOnce ? handOffsAtTaskEnd : handOffsAtTurnEnd
       handOffs.add(this.handOffNow)
     }
     // No changes means a duplicate, or an update waiting for parts it depends on.
