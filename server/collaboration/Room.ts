@@ -560,13 +560,20 @@ export class Room {
     }, SUMMARY_DELAY_MS)
   }
 
-  private async writeSummary(): Promise<void> {
+  /**
+   * Writes the list's summary; false if that failed. A failure (the database locked by another
+   * process a moment, which the update log does not wait for) is tried again a little later.
+   */
+  private async writeSummary(): Promise<boolean> {
     this.options.onTextChanged?.(this)
     const meta = readMeta(this.doc)
     try {
       await this.store.updateStatuteSummary(this.id, { title: meta.title, organisation: meta.organisation, updatedAt: new Date().toISOString() })
+      return true
     } catch (error) {
-      this.options.logger.error({ room: this.id, err: error }, 'could not update statute summary')
+      this.options.logger.error({ room: this.id, err: error }, 'could not update statute summary; trying again')
+      if (!this.destroyed) this.scheduleSummary()
+      return false
     }
   }
 
@@ -607,7 +614,8 @@ export class Room {
     if (this.summaryTimer) {
       clearTimeout(this.summaryTimer)
       this.summaryTimer = undefined
-      await this.writeSummary()
+      // A few tries, a moment apart: closing should not wait long for a database someone holds.
+      for (let attempt = 1; attempt <= 5 && !(await this.writeSummary()); attempt++) await new Promise((resolve) => setTimeout(resolve, 200))
     }
     for (const ws of [...this.connections.keys()]) {
       this.connections.delete(ws)

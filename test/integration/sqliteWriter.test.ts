@@ -16,7 +16,7 @@ import { SqliteStore } from '../../server/storage/sqlite/SqliteStore.js'
 import { SqliteWriteError } from '../../server/storage/sqlite/SqliteWriter.js'
 import type { StatuteRecord } from '../../server/storage/StatuteStore.js'
 import { docFromUpdates, mergeStoredUpdates } from '../../server/collaboration/docState.js'
-import { readOutline } from '../../model/statuteDoc.js'
+import { readMeta, readOutline, setMetaField } from '../../model/statuteDoc.js'
 import { api, createStatute, startTestServer, tempDataDir, type TestServer } from '../helpers/server.js'
 import { connectClient, synced, waitFor, type TestClient } from '../helpers/clients.js'
 import { mulberry32 } from '../helpers/prng.js'
@@ -135,7 +135,7 @@ describe.each(writers)('SQLite update writer: %s (store)', (_name, updatesSynchr
   })
 
   it('refuses writes once closed, with a clear error', async () => {
-    const { store } = await openStore()
+    const { store } = await openStore_()
     await store.createStatute(record('s1'), new Uint8Array([0, 0]))
     open.splice(open.indexOf(store), 1)
     await store.close()
@@ -272,6 +272,27 @@ describe.each(writers)('SQLite update writer: %s (server)', (_name, updates) => 
     fromDisk.destroy()
   })
 
+
+  it("the statute list's summary, written while another connection holds the lock, is written once the lock is gone", async () => {
+    const { id, a, b } = await twoEditors(updates)
+    setMetaField(a.doc, 'title', 'Titel van tijdens de blokkade')
+    // Stored and relayed: the summary is due a second from now. Hold the lock across that moment.
+    await waitFor(() => readMeta(b.doc).title === 'Titel van tijdens de blokkade', 10_000, 'the title to arrive')
+    const raw = new Database(path.join(server!.dataDir, 'samenspel.sqlite'))
+    try {
+      raw.exec('BEGIN IMMEDIATE')
+      await new Promise((r) => setTimeout(r, 1600))
+      raw.exec('COMMIT')
+    } finally {
+      if (raw.inTransaction) raw.exec('ROLLBACK')
+      raw.close()
+    }
+    const listedTitle = async (): Promise<string | undefined> => (await api<{ statutes: Array<{ id: string; title: string }> }>(server!, 'GET', '/api/statutes')).body.statutes.find((s) => s.id === id)?.title
+    for (const deadline = Date.now() + 10_000; (await listedTitle()) !== 'Titel van tijdens de blokkade'; ) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for the list to show the new title (it shows "${await listedTitle()}")`)
+      await new Promise((r) => setTimeout(r, 100))
+    }
+  })
 })
 
 describe('SQLite writer thread (server)', () => {
