@@ -13,7 +13,7 @@ import type { ClientSpec, CloseRecord, ConnectReply, DrainReply, Request, StopRe
 import { machineBusyMs, processesCpuMs } from './machine.js'
 import { progress, round, type Distribution } from './stats.js'
 import { pinning, pinProcess, trackChild } from './serverProcess.js'
-import type { Target } from './targets.js'
+import type { EventLoopDelay, Target } from './targets.js'
 
 /** One load shape and its timing. */
 export interface RelayShape {
@@ -82,6 +82,8 @@ export interface RelayResult {
   readonly clientsDisconnectedAtEnd: number
   readonly clock: { calibrationRttMs: number; offsetDriftMs: number }
   readonly diagnostics: Record<string, unknown>
+  /** The servers' own event-loop delay during the window (p99 and max, ms; null for the stock server or when unreadable). */
+  readonly serverEventLoopDelay: Array<EventLoopDelay | null> | null
   readonly durationS: number
   /** Latency samples (every delivery; first receiver per insert), for pooling runs; not for the JSON. */
   readonly samples: MatchResult['samples']
@@ -277,10 +279,13 @@ export async function runRelay(target: Target, shape: RelayShape, workers: reado
   const machineStart = machineBusyMs()
   const selfStart = process.cpuUsage()
   const sampler = setInterval(() => target.instances.forEach((s, i) => (rssMaxKb[i] = Math.max(rssMaxKb[i]!, s.memory().rssKb))), 250)
+  // Scraping /metrics starts the servers' event-loop histograms afresh: the next scrape covers the window.
+  await target.eventLoopDelay?.()
   const windowStart = performance.now()
   await Promise.all(workers.map((w) => w.call({ type: 'measure' })))
   await sleep(shape.measureMs)
   const stopped = await Promise.all(workers.map((w) => w.call<StopReply>({ type: 'stop' })))
+  const serverEventLoopDelay = (await target.eventLoopDelay?.()) ?? null
   const windowMs = performance.now() - windowStart
   clearInterval(sampler)
   const serverCpu = target.instances.map((s, i) => s.cpuMs() - serverCpuStart[i]!)
@@ -363,6 +368,7 @@ export async function runRelay(target: Target, shape: RelayShape, workers: reado
       offsetDriftMs: round(Math.max(...workers.map((w, i) => Math.abs(w.offset - offsetsBefore[i]!))), 3),
     },
     diagnostics,
+    serverEventLoopDelay,
     durationS: round((performance.now() - began) / 1000, 1),
     samples: match.samples,
   }

@@ -55,7 +55,8 @@ async function attempt(kind: TargetKind, shape: RelayShape, roundNo: number, opt
     const { p50, p95, p99, count } = result.latencyMs
     progress(
       `${kind} ${shape.name}: p50 ${p50} ms, p95 ${p95} ms, p99 ${p99} ms (${count} samples, ${result.missingDeliveries} missing); ` +
-        `server CPU ${result.serversCombined.cpuPercent}%, clients ${result.clientProcesses.map((c) => c.cpuPercent).join('/')}%, others ${result.otherProcessesCpuPercent}%`,
+        `server CPU ${result.serversCombined.cpuPercent}%, clients ${result.clientProcesses.map((c) => c.cpuPercent).join('/')}%, others ${result.otherProcessesCpuPercent}%` +
+        (result.serverEventLoopDelay ? `; server event loop delay p99/max ${result.serverEventLoopDelay.map((d) => (d ? `${d.p99Ms}/${d.maxMs}` : '?')).join(', ')} ms` : ''),
     )
     return result
   } finally {

@@ -37,6 +37,11 @@ export interface Target {
   endpoint(position: number): Endpoint
   /** Facts about the run gathered from outside the servers (e.g. whether PostgreSQL got tables). */
   diagnostics(): Promise<Record<string, unknown>>
+  /**
+   * The servers' own event-loop delay since the previous call, per instance, from their /metrics
+   * (prom-client starts a new histogram at every scrape); absent for the stock server.
+   */
+  eventLoopDelay?(): Promise<Array<EventLoopDelay | null>>
   /** Stops the servers and removes what the target created; returns how each stopped. */
   stop(): Promise<unknown[]>
 }
@@ -82,9 +87,30 @@ async function stockTarget(): Promise<Target> {
   }
 }
 
-function projectRooms(servers: readonly ServerProcess[]): Pick<Target, 'createRoom' | 'instanceOf' | 'endpoint'> {
+export interface EventLoopDelay {
+  readonly p99Ms: number
+  readonly maxMs: number
+}
+
+/** Reads samenspel_nodejs_eventloop_lag_{p99,max}_seconds from a server's /metrics (which resets them). */
+async function serverEventLoopDelay(server: ServerProcess): Promise<EventLoopDelay | null> {
+  try {
+    const response = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${server.token}` } })
+    if (response.status !== 200) return null
+    const text = await response.text()
+    const value = (name: string): number => Number(new RegExp(`^samenspel_nodejs_eventloop_lag_${name}_seconds(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? Number.NaN)
+    const p99 = value('p99')
+    const max = value('max')
+    return Number.isFinite(p99) && Number.isFinite(max) ? { p99Ms: Math.round(p99 * 1e5) / 100, maxMs: Math.round(max * 1e5) / 100 } : null
+  } catch {
+    return null
+  }
+}
+
+function projectRooms(servers: readonly ServerProcess[]): Pick<Target, 'createRoom' | 'instanceOf' | 'endpoint' | 'eventLoopDelay'> {
   const first = servers[0]!
   return {
+    eventLoopDelay: () => Promise.all(servers.map(serverEventLoopDelay)),
     createRoom: (index) => createStatute(first, `Statuut ${index + 1}`, `Gemeente Bankstad ${index + 1}`),
     instanceOf: (position) => position % servers.length,
     endpoint: (position) => {

@@ -428,14 +428,21 @@ export class Room {
       const clock = decoding.readVarUint(decoder)
       entries.push({ clientId, clock, state: JSON.parse(decoding.readVarString(decoder)) as unknown })
     }
-    const own = entries.filter(({ clientId }) => {
+    const own = entries.filter(({ clientId, clock }) => {
       const owner = this.awarenessOwners.get(clientId)
       if (owner !== undefined && owner !== connection.identity.userId) return false
       if (connection.awarenessIds.has(clientId)) return true
+      const known = this.awareness.meta.get(clientId)?.clock
       for (const [other, otherConnection] of this.connections) {
         if (other === ws || !otherConnection.awarenessIds.has(clientId)) continue
         if (otherConnection.identity.userId !== connection.identity.userId) return false
-        // The same person reconnected before the old socket was noticed gone: the id moves over.
+        // Another connection of the same person speaks for this id (a second tab). Its state
+        // passed on by this one (y-websocket clients echo every state they receive) is not
+        // newer, and changes nothing; the id stays where it is, or closing this tab would take
+        // the other's presence along.
+        if (known !== undefined && clock <= known) return false
+        // A newer state: the person's client speaks from this socket now (it reconnected before
+        // the old socket was noticed gone), so the id moves over.
         otherConnection.awarenessIds.delete(clientId)
       }
       return true

@@ -366,6 +366,29 @@ describe('presence', () => {
     expect((room.awareness.getStates().get(anna.doc.clientID) as { user: { name: string } }).user.name).toBe(people.redacteur.user.name)
   })
 
+  it("the same person in two tabs: each tab's echo of the other's presence changes nothing, and closing one leaves the other's presence", async () => {
+    const tabA = client(people.redacteur)
+    const tabB = client(people.redacteur)
+    const observer = client(people.commentator)
+    await Promise.all([synced(tabA), synced(tabB), synced(observer)])
+    const room = server.rooms.openRooms.get(statuteId)!
+    tabA.provider.awareness.setLocalStateField('user', { name: 'Anna', color: '#00aa00' })
+    tabB.provider.awareness.setLocalStateField('user', { name: 'Anna', color: '#0000aa' })
+    // Each tab has received the other's state, and y-websocket passed it back to the server.
+    await waitFor(() => presenceOf(tabB, tabA.doc.clientID) !== undefined && presenceOf(tabA, tabB.doc.clientID) !== undefined, 5000, 'each tab to see the other')
+    tabA.provider.awareness.setLocalStateField('cursor', { anchor: 1 })
+    await waitFor(() => (presenceOf(tabB, tabA.doc.clientID) as { cursor?: unknown } | undefined)?.cursor !== undefined, 5000, "tab A's cursor at tab B")
+    // Tab B closes. Tab A's presence stays, at the server and for the others: not even a moment
+    // away (the server removes what a closed socket spoke for in one message, which the observer
+    // has once tab B's presence is gone there).
+    const seenOfA = watchPresence(observer, tabA.doc.clientID)
+    tabB.destroy()
+    await waitFor(() => presenceOf(observer, tabB.doc.clientID) === undefined, 5000, "tab B's presence to go at the observer")
+    expect(seenOfA).not.toContain('removed')
+    expect(room.awareness.getStates().has(tabA.doc.clientID)).toBe(true)
+    expect(presenceOf(observer, tabA.doc.clientID)?.user?.userId).toBe(people.redacteur.user.id)
+  })
+
   it("a client cannot take over a person's client id while that person is briefly disconnected", async () => {
     const anna = client(people.redacteur)
     const observer = client(people.commentator)
