@@ -39,11 +39,11 @@ const schema = z.object({
   /** SQLite's synchronous pragma for accounts, comments, agreements, decisions: FULL survives power loss, NORMAL only process crashes. */
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
   /**
-   * The same for the update log (typing). NORMAL: committed, not flushed, before the relay (every
-   * client holds what it received and sends it again after a restart); FULL: flushed first, on a
-   * thread of its own.
+   * The same for the update log (typing). FULL: flushed to disk before the relay, on a thread of
+   * its own; NORMAL: committed, not flushed, on the event loop (every client holds what it
+   * received and sends it again after a restart).
    */
-  SQLITE_SYNCHRONOUS_UPDATES: z.enum(['FULL', 'NORMAL']).default('NORMAL'),
+  SQLITE_SYNCHRONOUS_UPDATES: z.enum(['FULL', 'NORMAL']).default('FULL'),
   /** A session ends after this many minutes without use. */
   SESSION_IDLE_MINUTES: int(480, 1, 60 * 24 * 30),
   /** A session ends this many hours after sign-in, however active. */

@@ -1,8 +1,8 @@
 /**
  * SQLite's update writers (server/storage/sqlite/SqliteWriter.ts, writeBatch.js): the update log
- * and the list summaries are written in group commits, by default on the event loop without a disk
- * flush (InlineWriter), with SQLITE_SYNCHRONOUS_UPDATES=FULL by a second connection on a worker
- * thread that flushes (writerThread.js). What both must do is tested for both; the rest for the
+ * and the list summaries are written in group commits: by default by a second connection on a
+ * worker thread that flushes (writerThread.js), with SQLITE_SYNCHRONOUS_UPDATES=NORMAL on the event
+ * loop without a disk flush (InlineWriter). What both must do is tested for both; the rest for the
  * one it concerns. Real SQLite files and real worker threads; the server-level tests real sockets.
  */
 import { spawnSync } from 'node:child_process'
@@ -42,8 +42,8 @@ afterEach(async () => {
 
 type Updates = 'NORMAL' | 'FULL'
 const writers: Array<[string, Updates]> = [
-  ['event loop, update log not flushed (default)', 'NORMAL'],
-  ['writer thread, update log flushed (SQLITE_SYNCHRONOUS_UPDATES=FULL)', 'FULL'],
+  ['event loop, update log not flushed (SQLITE_SYNCHRONOUS_UPDATES=NORMAL)', 'NORMAL'],
+  ['writer thread, update log flushed (default)', 'FULL'],
 ]
 
 async function openStore(dataDir = tempDataDir(), options: { updatesSynchronous?: Updates; synchronous?: Updates; busyTimeoutMs?: number } = {}): Promise<{ store: SqliteStore; dataDir: string }> {
@@ -147,7 +147,7 @@ describe('SQLite update writer on the event loop', () => {
   it("its connection and the main one, both used from the event loop, never wait for each other: appends interleaved with compactions and the main connection's writes all succeed", async () => {
     // A minute's busy timeout: were one connection ever to wait for the other on this thread, it
     // would wait for itself, and the test would time out.
-    const { store } = await openStore(undefined, { busyTimeoutMs: 60_000 })
+    const { store } = await openStore(undefined, { updatesSynchronous: 'NORMAL', busyTimeoutMs: 60_000 })
     expect(store.quickAppends).toBe(true)
     const doc = new Y.Doc()
     await store.createStatute(record('s1'), textUpdate(doc, '<'))
@@ -168,12 +168,12 @@ describe('SQLite update writer on the event loop', () => {
   })
 
   it('has no thread to crash', async () => {
-    const { store } = await openStore()
+    const { store } = await openStore(undefined, { updatesSynchronous: 'NORMAL' })
     await expect(store.crashWriterThreadForTest()).rejects.toThrow(/no writer thread/)
   })
 })
 
-describe('SQLite writer thread (SQLITE_SYNCHRONOUS_UPDATES=FULL)', () => {
+describe('SQLite writer thread (the default)', () => {
   it('when the thread dies, what it had not confirmed is refused, nothing confirmed is missing, and the next write starts a new thread', async () => {
     const { store } = await openStore(undefined, { updatesSynchronous: 'FULL' })
     const doc = new Y.Doc()

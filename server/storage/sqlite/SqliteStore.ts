@@ -2,12 +2,12 @@
  * The default storage engine: one SQLite file in DATA_DIR, through better-sqlite3.
  *
  * Every promise below resolves only once its write is committed; that is what lets the
- * collaboration layer store an update before relaying it. By default (WAL) accounts, comments,
- * agreements and decisions are also flushed to disk first (synchronous=FULL), while the writes that
- * come with typing (update log, list summary) are committed without a flush (NORMAL), on this
- * thread through a second connection: they survive a crash of the process, and what a power cut might take from the last
- * moments is held by every client that received it. With updatesSynchronous=FULL they are flushed
- * too, on a writer thread so that the flushes do not hold up the event loop (SqliteWriter.ts).
+ * collaboration layer store an update before relaying it. By default (WAL, synchronous=FULL)
+ * every write is also flushed to disk first; the writes that come with typing (update log, list
+ * summary) are made on a writer thread, so that their flushes do not hold up the event loop
+ * (SqliteWriter.ts). With updatesSynchronous=NORMAL those are committed without a flush, on this
+ * thread through a second connection: they survive a crash of the process, and what a power cut
+ * might take from the last moments is held by every client that received it.
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -73,7 +73,7 @@ export class SqliteStore implements Storage {
     this.db.pragma('foreign_keys = ON')
     this.db.pragma(`busy_timeout = ${busyTimeoutMs}`)
     // A commit that waits for the disk goes to a thread of its own; one that does not is quicker here.
-    this.quickAppends = (options.updatesSynchronous ?? 'NORMAL') === 'NORMAL'
+    this.quickAppends = (options.updatesSynchronous ?? 'FULL') === 'NORMAL'
     this.writer = this.quickAppends ? new InlineWriter(file) : new SqliteWriter({ file, synchronous: 'FULL', busyTimeoutMs })
     this.accounts = new SqliteAccounts(this.db)
     this.access = new SqliteAccess(this.db)

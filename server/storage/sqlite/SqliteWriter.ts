@@ -164,6 +164,8 @@ export class SqliteWriter implements UpdateWriter {
 export class InlineWriter implements UpdateWriter {
   private queued: Array<{ item: WriteItem } & Outstanding> = []
   private closed = false
+  /** Whether this turn of the event loop has had its immediate commit. */
+  private committedInTurn = false
   private readonly db: Database.Database
   private readonly writeBatch: ReturnType<typeof batchWriter>
 
@@ -179,7 +181,16 @@ export class InlineWriter implements UpdateWriter {
     if (this.closed) return Promise.reject(new Error('De opslag is gesloten (storage is closed)'))
     return new Promise<void>((resolve, reject) => {
       this.queued.push({ item, resolve, reject })
-      if (this.queued.length === 1) queueMicrotask(() => this.commit())
+      if (this.queued.length > 1) return
+      // The first commit of a turn of the event loop at the end of this task; further ones wait
+      // for the turn's end and go together (group commit once the server is busy: a quiet server
+      // commits each change at once, a busy one a turn's worth in one transaction).
+      if (this.committedInTurn) setImmediate(() => this.commit())
+      else {
+        this.committedInTurn = true
+        setImmediate(() => (this.committedInTurn = false))
+        queueMicrotask(() => this.commit())
+      }
     })
   }
 
