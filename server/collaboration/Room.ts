@@ -19,6 +19,7 @@ import { readMeta } from '../../model/statuteDoc.js'
 import type { StatuteStore } from '../storage/StatuteStore.js'
 import type { MemberIdentity } from '../../model/roles.js'
 import { mergeStoredUpdates as defaultMerge } from './docState.js'
+import { currentTurn } from '../eventLoopTurn.js'
 import type { RoomSignal } from '../cluster/Relay.js'
 
 /** Origin of changes that came from another instance (already stored and relayed there). */
@@ -112,19 +113,6 @@ class HandOffs {
 const handOffsAtTaskEnd = new HandOffs(queueMicrotask)
 const handOffsAtTurnEnd = new HandOffs(setImmediate)
 
-/** The turn of the event loop, counted while anyone asks (a turn ends with its setImmediate callbacks). */
-let turn = 0
-let turnEnding = false
-function currentTurn(): number {
-  if (!turnEnding) {
-    turnEnding = true
-    setImmediate(() => {
-      turn += 1
-      turnEnding = false
-    })
-  }
-  return turn
-}
 
 /** How long after the last change the statute list's summary (title, time) is refreshed. */
 const SUMMARY_DELAY_MS = 1000

@@ -68,6 +68,15 @@ export async function waitFor(check: () => boolean, timeoutMs = 10_000, what = '
   }
 }
 
+/** Polls an asynchronous check (an HTTP request, a query) until it holds. */
+export async function until(check: () => Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
+  const start = Date.now()
+  while (!(await check())) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
 /** Everything a reader sees of a statute document (text, structure, deleted items), for comparing. */
 export function stateOf(doc: Y.Doc): string {
   return JSON.stringify({ snapshot: toSnapshot(doc), deleted: readOutline(doc).deleted })

@@ -11,7 +11,7 @@ import * as Y from 'yjs'
 import { anchorInText, resolveAnchorText, type PassageAnchor } from '../../model/anchors.js'
 import { addChapter, addArticle, articleFragment, deleteItem, moveArticle, readOutline } from '../../model/statuteDoc.js'
 import { addMember, api, createStatute, createTestUser, startTestServer, type TestServer, type TestUser } from '../helpers/server.js'
-import { connectClient, synced, waitFor, type TestClient } from '../helpers/clients.js'
+import { connectClient, synced, until, waitFor, type TestClient } from '../helpers/clients.js'
 import { appendParagraph } from '../helpers/ydocs.js'
 
 let server: TestServer
@@ -114,15 +114,6 @@ async function replyTo(person: Person, threadId: string, input: Record<string, u
 
 function setStatus(person: Person, threadId: string, status: 'open' | 'resolved') {
   return api<{ status?: string; code?: string }>(server, 'PUT', `${threadsPath()}/${threadId}/status`, { status }, as(person))
-}
-
-/** Polls an asynchronous check until it holds. */
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
-  const start = Date.now()
-  while (!(await check())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 20))
-  }
 }
 
 /** Timestamps are in milliseconds; a short pause keeps "before" and "after" apart. */

@@ -18,7 +18,7 @@ import type { StatuteRecord } from '../../server/storage/StatuteStore.js'
 import { docFromUpdates, mergeStoredUpdates } from '../../server/collaboration/docState.js'
 import { readMeta, readOutline, setMetaField } from '../../model/statuteDoc.js'
 import { api, createStatute, startTestServer, tempDataDir, type TestServer } from '../helpers/server.js'
-import { connectClient, synced, waitFor, type TestClient } from '../helpers/clients.js'
+import { connectClient, synced, until, waitFor, type TestClient } from '../helpers/clients.js'
 import { mulberry32 } from '../helpers/prng.js'
 import { appendParagraph, articleText, textUpdate } from '../helpers/ydocs.js'
 
@@ -288,10 +288,7 @@ describe.each(writers)('SQLite update writer: %s (server)', (_name, updates) => 
       raw.close()
     }
     const listedTitle = async (): Promise<string | undefined> => (await api<{ statutes: Array<{ id: string; title: string }> }>(server!, 'GET', '/api/statutes')).body.statutes.find((s) => s.id === id)?.title
-    for (const deadline = Date.now() + 10_000; (await listedTitle()) !== 'Titel van tijdens de blokkade'; ) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for the list to show the new title (it shows "${await listedTitle()}")`)
-      await new Promise((r) => setTimeout(r, 100))
-    }
+    await until(async () => (await listedTitle()) === 'Titel van tijdens de blokkade', 'the list to show the new title', 10_000)
   })
 })
 

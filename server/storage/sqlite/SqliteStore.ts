@@ -136,9 +136,7 @@ export class SqliteStore implements Storage {
 
   /** With group commit: what is handed over together is one transaction (with FULL, one flush). */
   appendUpdate(id: string, update: Uint8Array): Promise<void> {
-    // A view into a larger buffer would be copied whole to the thread; send only its bytes.
-    const data = update.byteOffset === 0 && update.byteLength === update.buffer.byteLength ? update : update.slice()
-    return this.writer.write({ kind: 'append', statuteId: id, data })
+    return this.writer.write({ kind: 'append', statuteId: id, data: update })
   }
 
   async compact(id: string, merge: (updates: readonly Uint8Array[]) => Uint8Array): Promise<CompactionResult> {

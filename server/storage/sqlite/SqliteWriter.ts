@@ -13,6 +13,7 @@
 import { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import { batchWriter } from './writeBatch.js'
+import { currentTurn } from '../../eventLoopTurn.js'
 
 export type WriteItem =
   | { readonly kind: 'append'; readonly statuteId: string; readonly data: Uint8Array }
@@ -75,6 +76,8 @@ export class SqliteWriter implements UpdateWriter {
     if (this.closed) return Promise.reject(new Error('De opslag is gesloten (storage is closed)'))
     const worker = this.worker ?? this.start()
     const id = this.nextId++
+    // A view into a larger buffer would be copied whole to the thread; send only its bytes.
+    if (item.kind === 'append' && (item.data.byteOffset !== 0 || item.data.byteLength !== item.data.buffer.byteLength)) item = { ...item, data: item.data.slice() }
     return new Promise<void>((resolve, reject) => {
       if (this.outstanding.size === 0) worker.ref()
       this.outstanding.set(id, { resolve, reject })
@@ -164,8 +167,8 @@ export class SqliteWriter implements UpdateWriter {
 export class InlineWriter implements UpdateWriter {
   private queued: Array<{ item: WriteItem } & Outstanding> = []
   private closed = false
-  /** Whether this turn of the event loop has had its immediate commit. */
-  private committedInTurn = false
+  /** The turn of the event loop whose first commit was made at once. */
+  private committedAtOnceIn = -1
   private readonly db: Database.Database
   private readonly writeBatch: ReturnType<typeof batchWriter>
 
@@ -185,10 +188,10 @@ export class InlineWriter implements UpdateWriter {
       // The first commit of a turn of the event loop at the end of this task; further ones wait
       // for the turn's end and go together (group commit once the server is busy: a quiet server
       // commits each change at once, a busy one a turn's worth in one transaction).
-      if (this.committedInTurn) setImmediate(() => this.commit())
+      const now = currentTurn()
+      if (this.committedAtOnceIn === now) setImmediate(() => this.commit())
       else {
-        this.committedInTurn = true
-        setImmediate(() => (this.committedInTurn = false))
+        this.committedAtOnceIn = now
         queueMicrotask(() => this.commit())
       }
     })
