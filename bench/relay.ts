@@ -83,7 +83,12 @@ export interface RelayResult {
   readonly clock: { calibrationRttMs: number; offsetDriftMs: number }
   readonly diagnostics: Record<string, unknown>
   /** The servers' own event-loop delay during the window (p99 and max, ms; null for the stock server or when unreadable). */
-  readonly serverEventLoopDelay: Array<EventLoopDelay | null> | null
+  readonly serverEventLoopDelay: Array<{ p99Ms: number; maxMs: number } | null> | null
+  /**
+   * How long the servers took to store a write before relaying it, during the window (from their
+   * samenspel_persist_seconds histogram: the upper bound of the bucket holding p50 and p99, ms).
+   */
+  readonly serverPersistMs: Array<PersistQuantiles | null> | null
   readonly durationS: number
   /** Latency samples (every delivery; first receiver per insert), for pooling runs; not for the JSON. */
   readonly samples: MatchResult['samples']
@@ -181,6 +186,25 @@ function startWorker(index: number): WorkerHandle {
  * The worker's clock offset: ping-pong over IPC, keeping the exchange with the shortest round trip
  * (its midpoint is closest to the moment the worker read its clock). Returns that round trip.
  */
+export interface PersistQuantiles {
+  readonly writes: number
+  /** Upper bounds of the histogram buckets that hold the median and the 99th percentile (ms; null above the last bucket). */
+  readonly p50AtMostMs: number | null
+  readonly p99AtMostMs: number | null
+}
+
+/** The window's part of a cumulative Prometheus histogram (after minus before), as bucket bounds of p50 and p99. */
+function persistQuantiles(before: EventLoopDelay['persistBuckets'], after: EventLoopDelay['persistBuckets']): PersistQuantiles | null {
+  const counts = after.map((bucket) => ({ le: bucket.le, count: bucket.count - (before.find((b) => b.le === bucket.le)?.count ?? 0) }))
+  const total = counts.find((bucket) => bucket.le === Number.POSITIVE_INFINITY)?.count ?? 0
+  if (total <= 0) return null
+  const bound = (q: number): number | null => {
+    const le = counts.find((bucket) => bucket.count >= q * total)?.le
+    return le === undefined || !Number.isFinite(le) ? null : round(le * 1000, 2)
+  }
+  return { writes: total, p50AtMostMs: bound(0.5), p99AtMostMs: bound(0.99) }
+}
+
 async function calibrate(worker: WorkerHandle): Promise<number> {
   let best = Number.POSITIVE_INFINITY
   for (let i = 0; i < 25; i++) {
@@ -280,12 +304,14 @@ export async function runRelay(target: Target, shape: RelayShape, workers: reado
   const selfStart = process.cpuUsage()
   const sampler = setInterval(() => target.instances.forEach((s, i) => (rssMaxKb[i] = Math.max(rssMaxKb[i]!, s.memory().rssKb))), 250)
   // Scraping /metrics starts the servers' event-loop histograms afresh: the next scrape covers the window.
-  await target.eventLoopDelay?.()
+  const persistBefore = (await target.eventLoopDelay?.()) ?? null
   const windowStart = performance.now()
   await Promise.all(workers.map((w) => w.call({ type: 'measure' })))
   await sleep(shape.measureMs)
   const stopped = await Promise.all(workers.map((w) => w.call<StopReply>({ type: 'stop' })))
-  const serverEventLoopDelay = (await target.eventLoopDelay?.()) ?? null
+  const serverStats = (await target.eventLoopDelay?.()) ?? null
+  const serverEventLoopDelay = serverStats?.map((d) => (d ? { p99Ms: d.p99Ms, maxMs: d.maxMs } : null)) ?? null
+  const serverPersistMs = serverStats?.map((d, i) => (d ? persistQuantiles(persistBefore?.[i]?.persistBuckets ?? [], d.persistBuckets) : null)) ?? null
   const windowMs = performance.now() - windowStart
   clearInterval(sampler)
   const serverCpu = target.instances.map((s, i) => s.cpuMs() - serverCpuStart[i]!)
@@ -369,6 +395,7 @@ export async function runRelay(target: Target, shape: RelayShape, workers: reado
     },
     diagnostics,
     serverEventLoopDelay,
+    serverPersistMs,
     durationS: round((performance.now() - began) / 1000, 1),
     samples: match.samples,
   }

@@ -59,6 +59,8 @@ interface Connection {
   readonly canEdit: boolean
   /** Awareness client ids this connection announced, removed when it closes. */
   readonly awarenessIds: Set<number>
+  /** After each send: a failed send ends the connection (one function per connection, not per send). */
+  readonly afterSend: (error?: Error) => void
 }
 
 const COLOR = /^#[0-9a-fA-F]{6}$/
@@ -69,6 +71,11 @@ function vouch(state: unknown, identity: MemberIdentity): unknown {
   const claimed = (state as { user?: { color?: unknown } }).user
   const color = typeof claimed?.color === 'string' && COLOR.test(claimed.color) ? claimed.color : '#1d4ed8'
   return { ...state, user: { name: identity.name, color, role: identity.role, party: identity.party, userId: identity.userId } }
+}
+
+/** The same bytes as a Buffer (no copy), which ws sends as it is instead of wrapping it per socket. */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 }
 
 class ProtocolError extends Error {
@@ -130,6 +137,11 @@ export class Room {
   private logLength: number
   /** Applied to the document, not yet handed to the store (and so not yet relayed). */
   private unstored: Uint8Array[] = []
+  /**
+   * The connection all of `unstored` came from, which has it already and is not sent it back;
+   * null when it came from several, or completed parts held back from someone else's update.
+   */
+  private unstoredFrom: WebSocket | null = null
   /** Entries handed to the store and not yet relayed. */
   private storesInFlight = 0
   /** The turn in which this room last handed a change over at once (see HandOffs). */
@@ -169,7 +181,14 @@ export class Room {
 
   /** Wires up a freshly upgraded socket and starts the sync handshake. */
   addConnection(ws: WebSocket, identity: MemberIdentity, canEdit: boolean): void {
-    const connection: Connection = { identity, canEdit, awarenessIds: new Set() }
+    const connection: Connection = {
+      identity,
+      canEdit,
+      awarenessIds: new Set(),
+      afterSend: (error) => {
+        if (error) this.removeConnection(ws)
+      },
+    }
     this.connections.set(ws, connection)
     ws.binaryType = 'nodebuffer'
     ws.on('message', (data: Buffer, isBinary: boolean) => this.onMessage(ws, data, isBinary))
@@ -242,6 +261,9 @@ export class Room {
    * only once stored (see handOff).
    */
   private applyAndPersist(origin: WebSocket, update: Uint8Array): void {
+    // Parts held back from earlier updates (waiting for what they depend on) may be completed by
+    // this one; the sender may not have those, so then the change goes back to the sender too.
+    const hadPending = this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null
     this.captured = []
     let failure: unknown
     try {
@@ -252,6 +274,8 @@ export class Room {
     const changes = this.captured
     this.captured = []
     if (changes.length > 0) {
+      const from = hadPending ? null : origin
+      this.unstoredFrom = this.unstored.length === 0 || this.unstoredFrom === from ? from : null
       this.unstored.push(changes.length === 1 ? changes[0]! : Y.mergeUpdates(changes))
       const now = currentTurn()
       const atOnce = this.store.quickAppends === true && this.handedOffAtOnceIn !== now
@@ -274,6 +298,8 @@ export class Room {
   private handOff(): void {
     if (this.unstored.length === 0) return
     const batch = this.unstored.splice(0)
+    const from = this.unstoredFrom
+    this.unstoredFrom = null
     const merged = batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch)
     const started = performance.now()
     const stored = this.storeUntilDone(merged)
@@ -284,7 +310,7 @@ export class Room {
         if (!isStored) return
         this.options.metrics?.updatesStored(batch.length, (performance.now() - started) / 1000)
         this.logLength += 1
-        this.broadcastUpdate(merged)
+        this.broadcastUpdate(merged, from)
         this.options.publish?.({ kind: 'update', data: merged })
         this.scheduleSummary()
         // In the background; one at a time (a running compaction will be followed by the next trigger).
@@ -389,12 +415,13 @@ export class Room {
     awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE_ORIGIN)
   }
 
-  private broadcastUpdate(update: Uint8Array): void {
+  /** Sends `update` to everyone connected here except `from`, whose change it is (it has it). */
+  private broadcastUpdate(update: Uint8Array, from: WebSocket | null = null): void {
     const encoder = encoding.createEncoder()
     encoding.writeVarUint(encoder, MessageType.sync)
     syncProtocol.writeUpdate(encoder, update)
-    const message = encoding.toUint8Array(encoder)
-    for (const ws of this.connections.keys()) this.send(ws, message)
+    const message = asBuffer(encoding.toUint8Array(encoder))
+    for (const [ws, connection] of this.connections) if (ws !== from) this.sendTo(ws, connection, message)
   }
 
   /**
@@ -479,8 +506,8 @@ export class Room {
 
   private readonly relayAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void => {
     const payload = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...added, ...updated, ...removed])
-    const message = this.awarenessFrame(payload)
-    for (const ws of this.connections.keys()) this.send(ws, message)
+    const message = asBuffer(this.awarenessFrame(payload))
+    for (const [ws, connection] of this.connections) this.sendTo(ws, connection, message)
     // Presence announced (or ended) here is passed on to the other instances, vouched already.
     if (origin !== REMOTE_ORIGIN && this.options.publish && !this.destroyed) this.options.publish({ kind: 'awareness', data: payload })
   }
@@ -532,10 +559,13 @@ export class Room {
   }
 
   private send(ws: WebSocket, message: Uint8Array): void {
+    const connection = this.connections.get(ws)
+    if (connection) this.sendTo(ws, connection, message)
+  }
+
+  private sendTo(ws: WebSocket, connection: Connection, message: Uint8Array): void {
     if (ws.readyState !== ws.OPEN) return
-    ws.send(message, (error) => {
-      if (error) this.removeConnection(ws)
-    })
+    ws.send(message, connection.afterSend)
   }
 
   private removeConnection(ws: WebSocket): void {

@@ -25,7 +25,9 @@ function processMetrics(): Registry {
 
 export class Metrics implements RoomMetrics {
   readonly registry = new Registry()
-  private readonly updates: Counter<'source'>
+  /** samenspel_updates_total's two series, bound once (binding labels per update costs). */
+  private readonly clientUpdates: ReturnType<Counter<'source'>['labels']>
+  private readonly relayUpdates: ReturnType<Counter<'source'>['labels']>
   private readonly persist: Histogram
   private readonly exports: Histogram<'outcome'>
   /** Updates per second, one slot per second over the last RATE_WINDOW_S seconds. */
@@ -50,12 +52,14 @@ export class Metrics implements RoomMetrics {
         this.set(total)
       },
     })
-    this.updates = new Counter({
+    const updates = new Counter({
       name: 'samenspel_updates_total',
       help: 'Document updates applied: stored from a client here, or received from another instance (what arrived there together comes as one)',
       labelNames: ['source'],
       registers: [this.registry],
     })
+    this.clientUpdates = updates.labels({ source: 'client' })
+    this.relayUpdates = updates.labels({ source: 'relay' })
     const recent = this.recent
     new Gauge({
       name: 'samenspel_updates_per_second',
@@ -105,14 +109,14 @@ export class Metrics implements RoomMetrics {
   }
 
   updatesStored(count: number, seconds: number): void {
-    this.updates.inc({ source: 'client' }, count)
+    this.clientUpdates.inc(count)
     this.persist.observe(seconds)
     const second = Math.floor(Date.now() / 1000)
     this.recent.set(second, (this.recent.get(second) ?? 0) + count)
   }
 
   updateFromRelay(): void {
-    this.updates.inc({ source: 'relay' })
+    this.relayUpdates.inc()
   }
 
   /** Times an export; the outcome label says whether it succeeded. */

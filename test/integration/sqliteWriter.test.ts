@@ -1,9 +1,10 @@
 /**
  * SQLite's update writers (server/storage/sqlite/SqliteWriter.ts, writeBatch.js): the update log
- * and the list summaries are written in group commits: by default by a second connection on a
- * worker thread that flushes (writerThread.js), with SQLITE_SYNCHRONOUS_UPDATES=NORMAL on the event
- * loop without a disk flush (InlineWriter). What both must do is tested for both; the rest for the
- * one it concerns. Real SQLite files and real worker threads; the server-level tests real sockets.
+ * and the list summaries are written in group commits: by default on the event loop without a disk
+ * flush (InlineWriter; SQLITE_SYNCHRONOUS_UPDATES=NORMAL), with FULL by a second connection on a
+ * worker thread that flushes (writerThread.js). Checkpoints are a thread's of their own
+ * (Checkpointer.ts). What both writers must do is tested for both; the rest for the one it
+ * concerns. Real SQLite files and real worker threads; the server-level tests real sockets.
  */
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -42,11 +43,14 @@ afterEach(async () => {
 
 type Updates = 'NORMAL' | 'FULL'
 const writers: Array<[string, Updates]> = [
-  ['event loop, update log not flushed (SQLITE_SYNCHRONOUS_UPDATES=NORMAL)', 'NORMAL'],
-  ['writer thread, update log flushed (default)', 'FULL'],
+  ['event loop, update log flushed by the checkpoint thread (default, SQLITE_SYNCHRONOUS_UPDATES=NORMAL)', 'NORMAL'],
+  ['writer thread, update log flushed before the relay (SQLITE_SYNCHRONOUS_UPDATES=FULL)', 'FULL'],
 ]
 
-async function openStore(dataDir = tempDataDir(), options: { updatesSynchronous?: Updates; synchronous?: Updates; busyTimeoutMs?: number } = {}): Promise<{ store: SqliteStore; dataDir: string }> {
+async function openStore(
+  dataDir = tempDataDir(),
+  options: { updatesSynchronous?: Updates; synchronous?: Updates; busyTimeoutMs?: number; checkpointIntervalMs?: number } = {},
+): Promise<{ store: SqliteStore; dataDir: string }> {
   const store = new SqliteStore(dataDir, options)
   open.push(store)
   await store.migrate()
@@ -143,6 +147,62 @@ describe.each(writers)('SQLite update writer: %s (store)', (_name, updatesSynchr
   })
 })
 
+/** Bytes in the write-ahead log now (0 if there is none). */
+function walBytes(dataDir: string): number {
+  const file = path.join(dataDir, 'samenspel.sqlite-wal')
+  return fs.existsSync(file) ? fs.statSync(file).size : 0
+}
+
+/**
+ * Rows of statute_updates in the database file alone, as a copy without its WAL sees them; -1 if
+ * the copy was taken while a checkpoint was writing to the file and cannot be read.
+ */
+function rowsInDatabaseFile(dataDir: string): number {
+  const copy = path.join(tempDataDir(), 'copy.sqlite')
+  fs.copyFileSync(path.join(dataDir, 'samenspel.sqlite'), copy)
+  try {
+    const raw = new Database(copy, { readonly: true })
+    try {
+      return (raw.prepare('SELECT count(*) AS n FROM statute_updates').get() as { n: number }).n
+    } finally {
+      raw.close()
+    }
+  } catch {
+    return -1
+  }
+}
+
+describe.each(writers)('SQLite checkpoints with the update writer: %s', (_name, updatesSynchronous) => {
+  it("no commit checkpoints by itself: with the checkpoint thread not due, the WAL grows past SQLite's automatic threshold (1,000 pages)", async () => {
+    const { store, dataDir } = await openStore(undefined, { updatesSynchronous, checkpointIntervalMs: 10 * 60_000 })
+    const doc = new Y.Doc()
+    await store.createStatute(record('s1'), textUpdate(doc, '<'))
+    // One commit each (every one awaited): each writes at least one page to the WAL.
+    for (let i = 0; i < 1500; i++) await store.appendUpdate('s1', textUpdate(doc, `${i};`))
+    // A commit that checkpointed would have let the log start over at about 1,000 pages (4 MB).
+    expect(walBytes(dataDir)).toBeGreaterThan(1500 * 4096)
+    expect(store.checkpoints.checkpoints).toBe(0)
+    expect(await textOf(store, 's1')).toBe(doc.getText('t').toString())
+  })
+
+  it('the checkpoint thread copies the WAL into the database file while writes go on, and is started again after it stops unexpectedly', async () => {
+    const { store, dataDir } = await openStore(undefined, { updatesSynchronous, checkpointIntervalMs: 50 })
+    const doc = new Y.Doc()
+    await store.createStatute(record('s1'), textUpdate(doc, '<'))
+    const allCopied = () => store.checkpoints.lastLogFrames > 0 && store.checkpoints.lastCheckpointedFrames === store.checkpoints.lastLogFrames
+    for (let i = 0; i < 300; i++) await store.appendUpdate('s1', textUpdate(doc, `${i};`))
+    // The statistics may be of a checkpoint made while the writes went on; the file itself tells.
+    await until(async () => allCopied() && rowsInDatabaseFile(dataDir) === 300, 'a checkpoint of everything written')
+
+    await store.crashCheckpointThreadForTest()
+    const before = store.checkpoints.checkpoints
+    for (let i = 300; i < 600; i++) await store.appendUpdate('s1', textUpdate(doc, `${i};`))
+    await until(async () => store.checkpoints.checkpoints > before && allCopied() && rowsInDatabaseFile(dataDir) === 600, 'a checkpoint by the restarted thread', 10_000)
+    expect(store.checkpoints.failures).toBe(0)
+    expect(await textOf(store, 's1')).toBe(doc.getText('t').toString())
+  })
+})
+
 describe('SQLite update writer on the event loop', () => {
   it("its connection and the main one, both used from the event loop, never wait for each other: appends interleaved with compactions and the main connection's writes all succeed", async () => {
     // A minute's busy timeout: were one connection ever to wait for the other on this thread, it
@@ -173,7 +233,7 @@ describe('SQLite update writer on the event loop', () => {
   })
 })
 
-describe('SQLite writer thread (the default)', () => {
+describe('SQLite writer thread (SQLITE_SYNCHRONOUS_UPDATES=FULL)', () => {
   it('when the thread dies, what it had not confirmed is refused, nothing confirmed is missing, and the next write starts a new thread', async () => {
     const { store } = await openStore(undefined, { updatesSynchronous: 'FULL' })
     const doc = new Y.Doc()

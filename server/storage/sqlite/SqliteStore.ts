@@ -2,12 +2,15 @@
  * The default storage engine: one SQLite file in DATA_DIR, through better-sqlite3.
  *
  * Every promise below resolves only once its write is committed; that is what lets the
- * collaboration layer store an update before relaying it. By default (WAL, synchronous=FULL)
- * every write is also flushed to disk first; the writes that come with typing (update log, list
- * summary) are made on a writer thread, so that their flushes do not hold up the event loop
- * (SqliteWriter.ts). With updatesSynchronous=NORMAL those are committed without a flush, on this
- * thread through a second connection: they survive a crash of the process, and what a power cut
- * might take from the last moments is held by every client that received it.
+ * collaboration layer store an update before relaying it. The file is in WAL mode. Accounts,
+ * comments, agreements and decisions (synchronous=FULL by default) are flushed to disk before
+ * their promise resolves. The writes that come with typing (update log, list summary) are by
+ * default (updatesSynchronous=NORMAL) committed on this thread through a second connection,
+ * without waiting for the disk: they survive a crash of the process at once, and are on disk
+ * within about a second, when the checkpoint thread (Checkpointer.ts) next flushes the WAL; what
+ * a power cut could take from that second is held by every client that received it, and sent
+ * again when it reconnects. With updatesSynchronous=FULL they are flushed before their promise
+ * resolves, on a writer thread so that the flushes do not hold up the event loop (SqliteWriter.ts).
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -22,6 +25,7 @@ import { SqliteAgreements } from './SqliteAgreements.js'
 import { SqliteComments } from './SqliteComments.js'
 import { SQLITE_MIGRATIONS } from './migrations.js'
 import { InlineWriter, SqliteWriter, type UpdateWriter } from './SqliteWriter.js'
+import { Checkpointer, CHECKPOINT_INTERVAL_MS, noAutomaticCheckpoints, type CheckpointStats } from './Checkpointer.js'
 
 /** How long a write waits for another connection's transaction before it fails (ms), by default. */
 const BUSY_TIMEOUT_MS = 5000
@@ -60,9 +64,14 @@ export class SqliteStore implements Storage {
   private readonly writer: UpdateWriter
   /** Appends are committed on this thread in microseconds (no flush, no thread to wait for). */
   readonly quickAppends: boolean
+  /** Copies the WAL into the database file, beside the connections that write (Checkpointer.ts). */
+  private readonly checkpointer: Checkpointer
 
   /** Opens (and creates) `<dataDir>/samenspel.sqlite`. */
-  constructor(dataDir: string, options: { synchronous?: 'FULL' | 'NORMAL'; updatesSynchronous?: 'FULL' | 'NORMAL'; busyTimeoutMs?: number } = {}) {
+  constructor(
+    dataDir: string,
+    options: { synchronous?: 'FULL' | 'NORMAL'; updatesSynchronous?: 'FULL' | 'NORMAL'; busyTimeoutMs?: number; checkpointIntervalMs?: number } = {},
+  ) {
     const file = path.join(dataDir, 'samenspel.sqlite')
     fs.mkdirSync(dataDir, { recursive: true })
     const synchronous = options.synchronous ?? 'FULL'
@@ -72,8 +81,12 @@ export class SqliteStore implements Storage {
     this.db.pragma(`synchronous = ${synchronous}`)
     this.db.pragma('foreign_keys = ON')
     this.db.pragma(`busy_timeout = ${busyTimeoutMs}`)
+    noAutomaticCheckpoints(this.db)
+    this.checkpointer = new Checkpointer(file, options.checkpointIntervalMs ?? CHECKPOINT_INTERVAL_MS, (message) =>
+      process.emitWarning(`SQLite checkpoint failed (tried again shortly): ${message}`, { code: 'SAMENSPEL_SQLITE_CHECKPOINT' }),
+    )
     // A commit that waits for the disk goes to a thread of its own; one that does not is quicker here.
-    this.quickAppends = (options.updatesSynchronous ?? 'FULL') === 'NORMAL'
+    this.quickAppends = (options.updatesSynchronous ?? 'NORMAL') === 'NORMAL'
     this.writer = this.quickAppends ? new InlineWriter(file) : new SqliteWriter({ file, synchronous: 'FULL', busyTimeoutMs })
     this.accounts = new SqliteAccounts(this.db)
     this.access = new SqliteAccess(this.db)
@@ -162,9 +175,21 @@ export class SqliteStore implements Storage {
     await this.writer.terminateThreadForTest()
   }
 
+  /** How the checkpoint thread is doing (for tests and diagnostics). */
+  get checkpoints(): CheckpointStats {
+    return this.checkpointer.statistics
+  }
+
+  /** For tests: ends the checkpoint thread abruptly, as a crash would (it is started again). */
+  async crashCheckpointThreadForTest(): Promise<void> {
+    await this.checkpointer.terminateThreadForTest()
+  }
+
   async close(): Promise<void> {
-    // The writer first: what it holds is written, and its connection closes before the last one.
+    // The writer first: what it holds is written, and its connection closes before the last one
+    // (which makes SQLite's final checkpoint).
     await this.writer.close()
+    await this.checkpointer.close()
     if (this.db.open) this.db.close()
   }
 }

@@ -1,8 +1,11 @@
 /**
- * The writes that come with typing (the update log and the list's summaries) go to a worker
- * thread with its own SQLite connection (writerThread.js). better-sqlite3 blocks the thread that
- * writes until the disk flush is done; on the event loop that flush held up every other statute's
- * relay. In WAL mode a second connection can write while the main one reads.
+ * The writes that come with typing (the update log and the list's summaries). By default
+ * (SQLITE_SYNCHRONOUS_UPDATES=NORMAL) the event loop commits them itself without waiting for the
+ * disk (InlineWriter, below); the checkpoint thread flushes them within about a second
+ * (Checkpointer.ts). With FULL, every commit is flushed before it counts, and they go to a worker
+ * thread with its own SQLite connection (writerThread.js, SqliteWriter): better-sqlite3 blocks the
+ * thread that writes until the disk flush is done, and on the event loop that flush would hold up
+ * every other statute's relay. In WAL mode a second connection can write while the main one reads.
  *
  * Writes made in the same task (the rooms hand theirs over together, see Room.ts) go to the
  * thread in one message, at the end of that task; the thread commits whatever has arrived in one
@@ -14,6 +17,7 @@ import { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import { batchWriter } from './writeBatch.js'
 import { currentTurn } from '../../eventLoopTurn.js'
+import { noAutomaticCheckpoints } from './Checkpointer.js'
 
 export type WriteItem =
   | { readonly kind: 'append'; readonly statuteId: string; readonly data: Uint8Array }
@@ -177,6 +181,8 @@ export class InlineWriter implements UpdateWriter {
     this.db.pragma('synchronous = NORMAL')
     this.db.pragma('foreign_keys = ON')
     this.db.pragma('busy_timeout = 0')
+    // Checkpoints are the checkpoint thread's (Checkpointer.ts), never a commit's on the event loop.
+    noAutomaticCheckpoints(this.db)
     this.writeBatch = batchWriter(this.db)
   }
 

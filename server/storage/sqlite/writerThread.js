@@ -31,6 +31,9 @@ const db = new Database(options.file)
 db.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`)
 db.pragma('foreign_keys = ON')
 db.pragma(`busy_timeout = ${options.busyTimeoutMs}`)
+// Checkpoints are the checkpoint thread's (checkpointThread.js): one inside a commit here would
+// hold up every change waiting for that commit.
+db.pragma('wal_autocheckpoint = 0')
 
 const writeBatch = batchWriter(db)
 
