@@ -251,7 +251,7 @@ export async function relayComparison(options: ComparisonOptions) {
     projectVsStock: {
       target: `project p99 ≤ ${TARGET_RATIO} × stock p99, over all receivers (reported, not asserted; read meetsTarget together with comparable and the caveats)`,
       note:
-        "the project's server stores every update in SQLite before relaying it (default SQLITE_SYNCHRONOUS_UPDATES=NORMAL: committed on the event loop, flushed to disk by the checkpoint thread within about a second); the stock server relays from memory and stores nothing. " +
+        "the project's server stores every update in SQLite before relaying it (default SQLITE_SYNCHRONOUS_UPDATES=NORMAL: committed on the event loop, flushed to disk by the checkpoint thread within about a quarter of a second); the stock server relays from memory and stores nothing. " +
         (options.targets.includes('project-sqlite-full') ? 'projectUpdatesFull: the project with SQLITE_SYNCHRONOUS_UPDATES=FULL (flushed to disk on the writer thread before relaying). ' : '') +
         'ratioFirstReceiverP99 compares the first receiver of each insert, which the client processes delay least',
       shapes: options.shapes.map((shape) => {

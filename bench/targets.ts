@@ -6,7 +6,7 @@
  *   stock           @y/websocket-server 0.1.1 (bench/stockServer.ts): relays, stores nothing
  *   project-sqlite  the project's server, one instance, SQLite in a temporary DATA_DIR, defaults
  *                   (every update committed on the event loop before it is relayed; flushed to
- *                   disk by the checkpoint thread within about a second)
+ *                   disk by the checkpoint thread within about a quarter of a second)
  *   project-sqlite-full  the same with SQLITE_SYNCHRONOUS_UPDATES=FULL (every update flushed to
  *                   disk on the writer thread before it is relayed)
  *   project-cluster two instances of the project's server on PostgreSQL (one fresh schema) and

@@ -40,8 +40,8 @@ const schema = z.object({
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
   /**
    * The same for the update log (typing). NORMAL: committed on the event loop before the relay,
-   * flushed to disk by the checkpoint thread within about a second (a crash of the process loses
-   * nothing; what a power cut could take from that second, every client that has it sends again
+   * flushed to disk by the checkpoint thread within about a quarter of a second (a crash of the process loses
+   * nothing; what a power cut could take from that moment, every client that has it sends again
    * when it reconnects). FULL: flushed to disk before the relay, on a writer thread.
    */
   SQLITE_SYNCHRONOUS_UPDATES: z.enum(['FULL', 'NORMAL']).default('NORMAL'),

@@ -7,8 +7,8 @@
  * their promise resolves. The writes that come with typing (update log, list summary) are by
  * default (updatesSynchronous=NORMAL) committed on this thread through a second connection,
  * without waiting for the disk: they survive a crash of the process at once, and are on disk
- * within about a second, when the checkpoint thread (Checkpointer.ts) next flushes the WAL; what
- * a power cut could take from that second is held by every client that received it, and sent
+ * within about a quarter of a second, when the checkpoint thread (Checkpointer.ts) next flushes the WAL; what
+ * a power cut could take from that moment is held by every client that received it, and sent
  * again when it reconnects. With updatesSynchronous=FULL they are flushed before their promise
  * resolves, on a writer thread so that the flushes do not hold up the event loop (SqliteWriter.ts).
  */
@@ -153,17 +153,25 @@ export class SqliteStore implements Storage {
   }
 
   async compact(id: string, merge: (updates: readonly Uint8Array[]) => Uint8Array): Promise<CompactionResult> {
+    // With the update log committed on the event loop, on that connection: a commit on the main
+    // one (synchronous=FULL) would flush everything written since the last checkpoint, up to a
+    // second of typing (tens of milliseconds, holding up every relay). Compaction need not be
+    // flushed: a power cut can only take it back whole, and the log it folded is then still there.
+    // That connection does not wait for another process's lock either: compaction then fails at
+    // once and is tried again later. Otherwise on the main connection (the writer thread has flushed
+    // what it wrote).
+    const db = this.writer instanceof InlineWriter ? this.writer.connection : this.db
     // One IMMEDIATE transaction: no other writer can append between reading the log and deleting
     // exactly the entries that went into the merge.
-    return this.db.transaction(() => {
-      const snapshot = this.db.prepare(SQL.getSnapshot).get(id) as { state: Buffer } | undefined
-      const log = this.db.prepare(SQL.getLog).all(id) as Array<{ seq: number; data: Buffer }>
+    return db.transaction(() => {
+      const snapshot = db.prepare(SQL.getSnapshot).get(id) as { state: Buffer } | undefined
+      const log = db.prepare(SQL.getLog).all(id) as Array<{ seq: number; data: Buffer }>
       const last = log.at(-1)
       if (!last) return { mergedUpdates: 0, bytesBefore: snapshot?.state.length ?? 0, bytesAfter: snapshot?.state.length ?? 0 }
       const inputs = [...(snapshot ? [snapshot.state] : []), ...log.map((row) => row.data)].map(toBytes)
       const merged = merge(inputs)
-      this.db.prepare(SQL.insertSnapshot).run(id, Buffer.from(merged), new Date().toISOString())
-      this.db.prepare(SQL.deleteLogUpTo).run(id, last.seq)
+      db.prepare(SQL.insertSnapshot).run(id, Buffer.from(merged), new Date().toISOString())
+      db.prepare(SQL.deleteLogUpTo).run(id, last.seq)
       const bytesBefore = inputs.reduce((sum, u) => sum + u.byteLength, 0)
       return { mergedUpdates: log.length, bytesBefore, bytesAfter: merged.byteLength }
     }).immediate()

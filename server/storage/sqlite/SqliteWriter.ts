@@ -1,7 +1,7 @@
 /**
  * The writes that come with typing (the update log and the list's summaries). By default
  * (SQLITE_SYNCHRONOUS_UPDATES=NORMAL) the event loop commits them itself without waiting for the
- * disk (InlineWriter, below); the checkpoint thread flushes them within about a second
+ * disk (InlineWriter, below); the checkpoint thread flushes them within about a quarter of a second
  * (Checkpointer.ts). With FULL, every commit is flushed before it counts, and they go to a worker
  * thread with its own SQLite connection (writerThread.js, SqliteWriter): better-sqlite3 blocks the
  * thread that writes until the disk flush is done, and on the event loop that flush would hold up
@@ -175,6 +175,14 @@ export class InlineWriter implements UpdateWriter {
   private committedAtOnceIn = -1
   private readonly db: Database.Database
   private readonly writeBatch: ReturnType<typeof batchWriter>
+
+  /**
+   * This connection (synchronous=NORMAL, no busy wait), for other work on the update log that
+   * need not be flushed either: compaction (SqliteStore.compact).
+   */
+  get connection(): Database.Database {
+    return this.db
+  }
 
   constructor(file: string) {
     this.db = new Database(file)
