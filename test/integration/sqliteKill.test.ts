@@ -1,6 +1,6 @@
 /**
  * One instance on SQLite with the update log committed without waiting for the disk
- * (SQLITE_SYNCHRONOUS_UPDATES=NORMAL, the default and the weaker of the two settings), as a child process, killed
+ * (SQLITE_SYNCHRONOUS_UPDATES=NORMAL, the weaker of the two settings), as a child process, killed
  * with SIGKILL while people type. Before it starts again, the
  * database file must hold every update the server had relayed to anyone; afterwards everyone
  * reconnects, converges, and what they converged on is stored. Randomized with fixed seeds.

@@ -1,8 +1,8 @@
 /**
  * SQLite's update writers (server/storage/sqlite/SqliteWriter.ts, writeBatch.js): the update log
- * and the list summaries are written in group commits: by default on the event loop without a disk
- * flush (InlineWriter; SQLITE_SYNCHRONOUS_UPDATES=NORMAL), with FULL by a second connection on a
- * worker thread that flushes (writerThread.js). Checkpoints are a thread's of their own
+ * and the list summaries are written in group commits: by default by a second connection on a
+ * worker thread that flushes (writerThread.js), with SQLITE_SYNCHRONOUS_UPDATES=NORMAL on the event
+ * loop without a disk flush (InlineWriter). Checkpoints are a thread's of their own
  * (Checkpointer.ts). What both writers must do is tested for both; the rest for the one it
  * concerns. Real SQLite files and real worker threads; the server-level tests real sockets.
  */
@@ -43,8 +43,8 @@ afterEach(async () => {
 
 type Updates = 'NORMAL' | 'FULL'
 const writers: Array<[string, Updates]> = [
-  ['event loop, update log flushed by the checkpoint thread (default, SQLITE_SYNCHRONOUS_UPDATES=NORMAL)', 'NORMAL'],
-  ['writer thread, update log flushed before the relay (SQLITE_SYNCHRONOUS_UPDATES=FULL)', 'FULL'],
+  ['event loop, update log flushed by the checkpoint thread (SQLITE_SYNCHRONOUS_UPDATES=NORMAL)', 'NORMAL'],
+  ['writer thread, update log flushed before the relay (default)', 'FULL'],
 ]
 
 async function openStore(
@@ -233,7 +233,7 @@ describe('SQLite update writer on the event loop', () => {
   })
 })
 
-describe('SQLite writer thread (SQLITE_SYNCHRONOUS_UPDATES=FULL)', () => {
+describe('SQLite writer thread (the default)', () => {
   it('when the thread dies, what it had not confirmed is refused, nothing confirmed is missing, and the next write starts a new thread', async () => {
     const { store } = await openStore(undefined, { updatesSynchronous: 'FULL' })
     const doc = new Y.Doc()

@@ -70,10 +70,10 @@ async function postgresHarness(): Promise<Harness> {
 }
 
 const engines: Array<[string, () => Promise<Harness>]> = [
-  // The update log committed on the event loop, flushed by the checkpoint thread (the default).
-  ['sqlite', sqliteHarness('NORMAL')],
-  // The update log flushed on the writer thread before each relay.
-  ['sqlite, SQLITE_SYNCHRONOUS_UPDATES=FULL', sqliteHarness('FULL')],
+  // The update log flushed on the writer thread before each relay (the default).
+  ['sqlite', sqliteHarness('FULL')],
+  // The update log committed on the event loop, flushed by the checkpoint thread.
+  ['sqlite, SQLITE_SYNCHRONOUS_UPDATES=NORMAL', sqliteHarness('NORMAL')],
   ['postgres', postgresHarness],
 ]
 

@@ -2,15 +2,15 @@
  * The default storage engine: one SQLite file in DATA_DIR, through better-sqlite3.
  *
  * Every promise below resolves only once its write is committed; that is what lets the
- * collaboration layer store an update before relaying it. The file is in WAL mode. Accounts,
- * comments, agreements and decisions (synchronous=FULL by default) are flushed to disk before
- * their promise resolves. The writes that come with typing (update log, list summary) are by
- * default (updatesSynchronous=NORMAL) committed on this thread through a second connection,
- * without waiting for the disk: they survive a crash of the process at once, and are on disk
- * within about a quarter of a second, when the checkpoint thread (Checkpointer.ts) next flushes the WAL; what
- * a power cut could take from that moment is held by every client that received it, and sent
- * again when it reconnects. With updatesSynchronous=FULL they are flushed before their promise
- * resolves, on a writer thread so that the flushes do not hold up the event loop (SqliteWriter.ts).
+ * collaboration layer store an update before relaying it. The file is in WAL mode, and by default
+ * (synchronous=FULL) every write is also flushed to disk first. The writes that come with typing
+ * (update log, list summary) are made on a writer thread, so that their flushes do not hold up
+ * the event loop (SqliteWriter.ts). With updatesSynchronous=NORMAL those are committed without a
+ * flush, on this thread through a second connection: they survive a crash of the process at once,
+ * and are on disk within about a quarter of a second, when the checkpoint thread
+ * (Checkpointer.ts) next flushes the WAL; what a power cut could take from that moment is held by
+ * every client that received it, and sent again when it reconnects. WAL checkpoints are that
+ * thread's alone.
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -86,7 +86,7 @@ export class SqliteStore implements Storage {
       process.emitWarning(`SQLite checkpoint failed (tried again shortly): ${message}`, { code: 'SAMENSPEL_SQLITE_CHECKPOINT' }),
     )
     // A commit that waits for the disk goes to a thread of its own; one that does not is quicker here.
-    this.quickAppends = (options.updatesSynchronous ?? 'NORMAL') === 'NORMAL'
+    this.quickAppends = (options.updatesSynchronous ?? 'FULL') === 'NORMAL'
     this.writer = this.quickAppends ? new InlineWriter(file) : new SqliteWriter({ file, synchronous: 'FULL', busyTimeoutMs })
     this.accounts = new SqliteAccounts(this.db)
     this.access = new SqliteAccess(this.db)
