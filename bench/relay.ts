@@ -13,7 +13,7 @@ import type { ClientSpec, CloseRecord, ConnectReply, DrainReply, Request, StopRe
 import { machineBusyMs, processesCpuMs } from './machine.js'
 import { progress, round, type Distribution } from './stats.js'
 import { pinning, pinProcess, trackChild } from './serverProcess.js'
-import type { EventLoopDelay, Target } from './targets.js'
+import type { ServerStats, Target } from './targets.js'
 
 /** One load shape and its timing. */
 export interface RelayShape {
@@ -182,10 +182,6 @@ function startWorker(index: number): WorkerHandle {
   }
 }
 
-/**
- * The worker's clock offset: ping-pong over IPC, keeping the exchange with the shortest round trip
- * (its midpoint is closest to the moment the worker read its clock). Returns that round trip.
- */
 export interface PersistQuantiles {
   readonly writes: number
   /** Upper bounds of the histogram buckets that hold the median and the 99th percentile (ms; null above the last bucket). */
@@ -194,7 +190,7 @@ export interface PersistQuantiles {
 }
 
 /** The window's part of a cumulative Prometheus histogram (after minus before), as bucket bounds of p50 and p99. */
-function persistQuantiles(before: EventLoopDelay['persistBuckets'], after: EventLoopDelay['persistBuckets']): PersistQuantiles | null {
+function persistQuantiles(before: ServerStats['persistBuckets'], after: ServerStats['persistBuckets']): PersistQuantiles | null {
   const counts = after.map((bucket) => ({ le: bucket.le, count: bucket.count - (before.find((b) => b.le === bucket.le)?.count ?? 0) }))
   const total = counts.find((bucket) => bucket.le === Number.POSITIVE_INFINITY)?.count ?? 0
   if (total <= 0) return null
@@ -205,6 +201,10 @@ function persistQuantiles(before: EventLoopDelay['persistBuckets'], after: Event
   return { writes: total, p50AtMostMs: bound(0.5), p99AtMostMs: bound(0.99) }
 }
 
+/**
+ * The worker's clock offset: ping-pong over IPC, keeping the exchange with the shortest round trip
+ * (its midpoint is closest to the moment the worker read its clock). Returns that round trip.
+ */
 async function calibrate(worker: WorkerHandle): Promise<number> {
   let best = Number.POSITIVE_INFINITY
   for (let i = 0; i < 25; i++) {
@@ -303,15 +303,16 @@ export async function runRelay(target: Target, shape: RelayShape, workers: reado
   const machineStart = machineBusyMs()
   const selfStart = process.cpuUsage()
   const sampler = setInterval(() => target.instances.forEach((s, i) => (rssMaxKb[i] = Math.max(rssMaxKb[i]!, s.memory().rssKb))), 250)
-  // Scraping /metrics starts the servers' event-loop histograms afresh: the next scrape covers the window.
-  const persistBefore = (await target.eventLoopDelay?.()) ?? null
+  // Scraping /metrics starts the servers' event-loop histograms afresh, so the next scrape covers
+  // the window; the persistence histogram is cumulative, so the window's part is after − before.
+  const statsBefore = (await target.serverStats?.()) ?? null
   const windowStart = performance.now()
   await Promise.all(workers.map((w) => w.call({ type: 'measure' })))
   await sleep(shape.measureMs)
   const stopped = await Promise.all(workers.map((w) => w.call<StopReply>({ type: 'stop' })))
-  const serverStats = (await target.eventLoopDelay?.()) ?? null
+  const serverStats = (await target.serverStats?.()) ?? null
   const serverEventLoopDelay = serverStats?.map((d) => (d ? { p99Ms: d.p99Ms, maxMs: d.maxMs } : null)) ?? null
-  const serverPersistMs = serverStats?.map((d, i) => (d ? persistQuantiles(persistBefore?.[i]?.persistBuckets ?? [], d.persistBuckets) : null)) ?? null
+  const serverPersistMs = serverStats?.map((d, i) => (d ? persistQuantiles(statsBefore?.[i]?.persistBuckets ?? [], d.persistBuckets) : null)) ?? null
   const windowMs = performance.now() - windowStart
   clearInterval(sampler)
   const serverCpu = target.instances.map((s, i) => s.cpuMs() - serverCpuStart[i]!)

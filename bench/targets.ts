@@ -40,10 +40,10 @@ export interface Target {
   /** Facts about the run gathered from outside the servers (e.g. whether PostgreSQL got tables). */
   diagnostics(): Promise<Record<string, unknown>>
   /**
-   * The servers' own event-loop delay since the previous call, per instance, from their /metrics
-   * (prom-client starts a new histogram at every scrape); absent for the stock server.
+   * Per instance, from its /metrics: the event-loop delay since the previous call (prom-client
+   * starts a new histogram at every scrape) and the persistence histogram; absent for the stock server.
    */
-  eventLoopDelay?(): Promise<Array<EventLoopDelay | null>>
+  serverStats?(): Promise<Array<ServerStats | null>>
   /** Stops the servers and removes what the target created; returns how each stopped. */
   stop(): Promise<unknown[]>
 }
@@ -89,7 +89,7 @@ async function stockTarget(): Promise<Target> {
   }
 }
 
-export interface EventLoopDelay {
+export interface ServerStats {
   readonly p99Ms: number
   readonly maxMs: number
   /**
@@ -99,8 +99,11 @@ export interface EventLoopDelay {
   readonly persistBuckets: ReadonlyArray<{ readonly le: number; readonly count: number }>
 }
 
-/** Reads samenspel_nodejs_eventloop_lag_{p99,max}_seconds from a server's /metrics (which resets them). */
-async function serverEventLoopDelay(server: ServerProcess): Promise<EventLoopDelay | null> {
+/**
+ * Reads samenspel_nodejs_eventloop_lag_{p99,max}_seconds (which the scrape resets) and the
+ * samenspel_persist_seconds buckets from a server's /metrics.
+ */
+async function readServerStats(server: ServerProcess): Promise<ServerStats | null> {
   try {
     const response = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${server.token}` } })
     if (response.status !== 200) return null
@@ -115,10 +118,10 @@ async function serverEventLoopDelay(server: ServerProcess): Promise<EventLoopDel
   }
 }
 
-function projectRooms(servers: readonly ServerProcess[]): Pick<Target, 'createRoom' | 'instanceOf' | 'endpoint' | 'eventLoopDelay'> {
+function projectRooms(servers: readonly ServerProcess[]): Pick<Target, 'createRoom' | 'instanceOf' | 'endpoint' | 'serverStats'> {
   const first = servers[0]!
   return {
-    eventLoopDelay: () => Promise.all(servers.map(serverEventLoopDelay)),
+    serverStats: () => Promise.all(servers.map(readServerStats)),
     createRoom: (index) => createStatute(first, `Statuut ${index + 1}`, `Gemeente Bankstad ${index + 1}`),
     instanceOf: (position) => position % servers.length,
     endpoint: (position) => {

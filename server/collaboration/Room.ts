@@ -179,6 +179,11 @@ export class Room {
     return [...this.connections.values()].map((c) => c.identity)
   }
 
+  /** Whether Yjs holds back parts of updates applied so far, waiting for what they depend on. */
+  private get holdsBackParts(): boolean {
+    return this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null
+  }
+
   /** Wires up a freshly upgraded socket and starts the sync handshake. */
   addConnection(ws: WebSocket, identity: MemberIdentity, canEdit: boolean): void {
     const connection: Connection = {
@@ -261,9 +266,9 @@ export class Room {
    * only once stored (see handOff).
    */
   private applyAndPersist(origin: WebSocket, update: Uint8Array): void {
-    // Parts held back from earlier updates (waiting for what they depend on) may be completed by
-    // this one; the sender may not have those, so then the change goes back to the sender too.
-    const hadPending = this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null
+    // Parts held back from earlier updates may be completed by this one; the sender may not have
+    // those, so then the change goes back to the sender too.
+    const hadPending = this.holdsBackParts
     this.captured = []
     let failure: unknown
     try {
@@ -382,7 +387,7 @@ export class Room {
   private async applyRemote(update: Uint8Array, origin: symbol): Promise<void> {
     // Parts this room held back (waiting for what they depend on) may be completed by this
     // update; those parts were never stored, so what changes is stored here, to be safe.
-    const hadPending = this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null
+    const hadPending = this.holdsBackParts
     this.captured = []
     try {
       Y.applyUpdate(this.doc, update, origin)
