@@ -21,6 +21,7 @@ import type { MemberIdentity } from '../../model/roles.js'
 import { mergeStoredUpdates as defaultMerge } from './docState.js'
 import { currentTurn } from '../eventLoopTurn.js'
 import type { RoomSignal } from '../cluster/Relay.js'
+import { prepareMessage, sendPrepared } from './frames.js'
 
 /** Origin of changes that came from another instance (already stored and relayed there). */
 export const REMOTE_ORIGIN = Symbol('remote instance')
@@ -71,11 +72,6 @@ function vouch(state: unknown, identity: MemberIdentity): unknown {
   const claimed = (state as { user?: { color?: unknown } }).user
   const color = typeof claimed?.color === 'string' && COLOR.test(claimed.color) ? claimed.color : '#1d4ed8'
   return { ...state, user: { name: identity.name, color, role: identity.role, party: identity.party, userId: identity.userId } }
-}
-
-/** The same bytes as a Buffer (no copy), which ws sends as it is instead of wrapping it per socket. */
-function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 }
 
 class ProtocolError extends Error {
@@ -425,8 +421,9 @@ export class Room {
     const encoder = encoding.createEncoder()
     encoding.writeVarUint(encoder, MessageType.sync)
     syncProtocol.writeUpdate(encoder, update)
-    const message = asBuffer(encoding.toUint8Array(encoder))
-    for (const [ws, connection] of this.connections) if (ws !== from) this.sendTo(ws, connection, message)
+    // Framed once for everyone (frames.ts).
+    const message = prepareMessage(encoding.toUint8Array(encoder))
+    for (const [ws, connection] of this.connections) if (ws !== from) sendPrepared(ws, message, connection.afterSend)
   }
 
   /**
@@ -511,8 +508,8 @@ export class Room {
 
   private readonly relayAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void => {
     const payload = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...added, ...updated, ...removed])
-    const message = asBuffer(this.awarenessFrame(payload))
-    for (const [ws, connection] of this.connections) this.sendTo(ws, connection, message)
+    const message = prepareMessage(this.awarenessFrame(payload))
+    for (const [ws, connection] of this.connections) sendPrepared(ws, message, connection.afterSend)
     // Presence announced (or ended) here is passed on to the other instances, vouched already.
     if (origin !== REMOTE_ORIGIN && this.options.publish && !this.destroyed) this.options.publish({ kind: 'awareness', data: payload })
   }

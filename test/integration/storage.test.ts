@@ -1,14 +1,18 @@
 /**
  * The storage contract, run against every engine: SQLite (a file in a temporary directory) and
  * PostgreSQL (a fresh schema per test, dropped afterwards). The same expectations hold for both,
- * down to the types of the returned fields. Below the contract: PostgreSQL-only tests of several
+ * down to the types of the returned fields. Below the contract: an SQLite-only test of upgrading a
+ * database made by an earlier version, and PostgreSQL-only tests of several
  * instances sharing one database (compaction while appending, concurrent migrations) and of
  * connection problems.
  */
 import net from 'node:net'
+import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
+import Database from 'better-sqlite3'
 import { SqliteStore } from '../../server/storage/sqlite/SqliteStore.js'
+import { SQLITE_MIGRATIONS } from '../../server/storage/sqlite/migrations.js'
 import { PgStore } from '../../server/storage/postgres/PgStore.js'
 import { PG_MIGRATIONS } from '../../server/storage/postgres/migrations.js'
 import { openStorage } from '../../server/storage/openStorage.js'
@@ -798,6 +802,56 @@ describe.each(engines)('storage contract: %s', (_name, makeHarness) => {
       expect(await store.comments.readsOf(people.anna.id, statuteId)).toEqual(new Map([['t2', at(5)]]))
       expect(await store.comments.readsOf(people.anna.id, 'other')).toEqual(new Map())
     })
+  })
+})
+
+describe('sqlite: a database made by an earlier version', () => {
+  it('takes the update log out of AUTOINCREMENT (the last migration): every row kept with its seq and order; appends and compaction go on', async () => {
+    const dataDir = tempDataDir()
+    const doc = new Y.Doc()
+    // The schema as the version before this migration left it, with a log in it.
+    const old = new Database(path.join(dataDir, 'samenspel.sqlite'))
+    old.pragma('journal_mode = WAL')
+    old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)')
+    SQLITE_MIGRATIONS.slice(0, -1).forEach((sql, index) => {
+      old.exec(sql)
+      old.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(index + 1, at(0))
+    })
+    old.prepare('INSERT INTO statutes (id, title, organisation, body_type, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)').run('old', 'Oud', 'Gemeente Test', 'gemeente', at(0), at(0))
+    const append = old.prepare('INSERT INTO statute_updates (statute_id, data) VALUES (?, ?)')
+    for (let i = 0; i < 12; i++) append.run('old', Buffer.from(textUpdate(doc, `${i} `)))
+    // AUTOINCREMENT remembers the highest seq ever used, also after those rows are gone.
+    old.exec('DELETE FROM statute_updates WHERE seq > 10')
+    const seqsBefore = (old.prepare('SELECT seq FROM statute_updates ORDER BY seq').all() as Array<{ seq: number }>).map((r) => r.seq)
+    expect(old.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'statute_updates'").get()).toEqual({ seq: 12 })
+    old.close()
+
+    const store = new SqliteStore(dataDir)
+    try {
+      await store.migrate()
+      const raw = new Database(path.join(dataDir, 'samenspel.sqlite'), { readonly: true })
+      try {
+        const table = raw.prepare("SELECT sql FROM sqlite_master WHERE name = 'statute_updates'").get() as { sql: string }
+        expect(table.sql).not.toMatch(/AUTOINCREMENT/i)
+        expect(raw.prepare("SELECT name FROM sqlite_master WHERE name = 'statute_updates_by_statute'").get()).toEqual({ name: 'statute_updates_by_statute' })
+        expect(raw.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'statute_updates'").get()).toBeUndefined()
+        expect((raw.prepare('SELECT seq FROM statute_updates ORDER BY seq').all() as Array<{ seq: number }>).map((r) => r.seq)).toEqual(seqsBefore)
+      } finally {
+        raw.close()
+      }
+      const loaded = await store.loadDocument('old')
+      expect(loaded?.logLength).toBe(10)
+      expect(textOf(loaded!.updates)).toBe('0 1 2 3 4 5 6 7 8 9 ')
+      // New appends come after the kept rows; compaction folds them all.
+      const next = new Y.Doc()
+      Y.applyUpdate(next, Y.mergeUpdates([...loaded!.updates]))
+      await store.appendUpdate('old', textUpdate(next, 'verder'))
+      expect(textOf((await store.loadDocument('old'))!.updates)).toBe('0 1 2 3 4 5 6 7 8 9 verder')
+      expect((await store.compact('old', mergeStoredUpdates)).mergedUpdates).toBe(11)
+      expect(textOf((await store.loadDocument('old'))!.updates)).toBe('0 1 2 3 4 5 6 7 8 9 verder')
+    } finally {
+      await store.close()
+    }
   })
 })
 
