@@ -5,10 +5,10 @@
  *
  *   stock           @y/websocket-server 0.1.1 (bench/stockServer.ts): relays, stores nothing
  *   project-sqlite  the project's server, one instance, SQLite in a temporary DATA_DIR, defaults
- *                   (every update flushed to disk on the writer thread before it is relayed)
- *   project-sqlite-normal  the same with SQLITE_SYNCHRONOUS_UPDATES=NORMAL (every update committed
- *                   on the event loop before it is relayed, flushed to disk by the checkpoint
- *                   thread within about a quarter of a second)
+ *                   (every update committed on the event loop before it is relayed, flushed to
+ *                   disk by the checkpoint thread within about a quarter of a second)
+ *   project-sqlite-full  the same with SQLITE_SYNCHRONOUS_UPDATES=FULL (every update flushed to
+ *                   disk on the writer thread before it is relayed)
  *   project-cluster two instances of the project's server on PostgreSQL (one fresh schema) and
  *                   Redis (one fresh prefix); a room's clients alternate between the instances
  */
@@ -23,7 +23,7 @@ import type { Endpoint } from './benchClient.js'
 import { createStatute, requestRaw, startChildServer, startServerProcess, type ChildServer, type ServerProcess } from './serverProcess.js'
 import { progress } from './stats.js'
 
-export type TargetKind = 'stock' | 'project-sqlite' | 'project-sqlite-normal' | 'project-cluster'
+export type TargetKind = 'stock' | 'project-sqlite' | 'project-sqlite-full' | 'project-cluster'
 
 export interface Target {
   readonly kind: TargetKind
@@ -131,7 +131,7 @@ function projectRooms(servers: readonly ServerProcess[]): Pick<Target, 'createRo
   }
 }
 
-/** updates: SQLITE_SYNCHRONOUS_UPDATES (FULL is the default). */
+/** updates: SQLITE_SYNCHRONOUS_UPDATES (NORMAL is the default). */
 async function sqliteTarget(updates: 'FULL' | 'NORMAL'): Promise<Target> {
   const dataDir = tempDir('relay')
   const removeDir = async (): Promise<void> => fs.rmSync(dataDir, { recursive: true, force: true })
@@ -142,7 +142,7 @@ async function sqliteTarget(updates: 'FULL' | 'NORMAL'): Promise<Target> {
     throw error
   })
   return {
-    kind: updates === 'FULL' ? 'project-sqlite' : 'project-sqlite-normal',
+    kind: updates === 'NORMAL' ? 'project-sqlite' : 'project-sqlite-full',
     instances: [server],
     settings: { command: 'node --import tsx server/main.ts', storage: 'SQLite in a fresh DATA_DIR', env: `SQLITE_SYNCHRONOUS_UPDATES=${updates}, other defaults (SQLITE_SYNCHRONOUS=FULL, COMPACT_AFTER_UPDATES=500); LOG_LEVEL=warn` },
     ...projectRooms([server]),
@@ -299,7 +299,7 @@ async function clusterTarget(): Promise<Target> {
 export function startTarget(kind: TargetKind): Promise<Target> {
   progress(`starting ${kind}`)
   if (kind === 'stock') return stockTarget()
-  if (kind === 'project-sqlite') return sqliteTarget('FULL')
-  if (kind === 'project-sqlite-normal') return sqliteTarget('NORMAL')
+  if (kind === 'project-sqlite') return sqliteTarget('NORMAL')
+  if (kind === 'project-sqlite-full') return sqliteTarget('FULL')
   return clusterTarget()
 }

@@ -3,14 +3,14 @@
  *
  * Every promise below resolves only once its write is committed; that is what lets the
  * collaboration layer store an update before relaying it. The file is in WAL mode, and by default
- * (synchronous=FULL) every write is also flushed to disk first. The writes that come with typing
- * (update log, list summary) are made on a writer thread, so that their flushes do not hold up
- * the event loop (SqliteWriter.ts). With updatesSynchronous=NORMAL those are committed without a
- * flush, on this thread through a second connection: they survive a crash of the process at once,
- * and are on disk within about a quarter of a second, when the checkpoint thread
- * (Checkpointer.ts) next flushes the WAL; what a power cut could take from that moment is held by
- * every client that received it, and sent again when it reconnects. WAL checkpoints are that
- * thread's alone.
+ * (synchronous=FULL) every write is also flushed to disk first, except the writes that come with
+ * typing (update log, list summary): by default (updatesSynchronous=NORMAL) those are committed
+ * without a flush, on this thread through a second connection (SqliteWriter.ts, InlineWriter).
+ * They survive a crash of the process at once, and are on disk within about a quarter of a second,
+ * when the checkpoint thread (Checkpointer.ts) next flushes the WAL; what a power cut could take
+ * from that moment is held by every client that received it, and sent again when it reconnects.
+ * With updatesSynchronous=FULL they are flushed before they count, on a writer thread, so that
+ * the flushes do not hold up the event loop. WAL checkpoints are the checkpoint thread's alone.
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -86,7 +86,7 @@ export class SqliteStore implements Storage {
       process.emitWarning(`SQLite checkpoint failed (tried again shortly): ${message}`, { code: 'SAMENSPEL_SQLITE_CHECKPOINT' }),
     )
     // A commit that waits for the disk goes to a thread of its own; one that does not is quicker here.
-    this.quickAppends = (options.updatesSynchronous ?? 'FULL') === 'NORMAL'
+    this.quickAppends = (options.updatesSynchronous ?? 'NORMAL') === 'NORMAL'
     this.writer = this.quickAppends ? new InlineWriter(file) : new SqliteWriter({ file, synchronous: 'FULL', busyTimeoutMs })
     this.accounts = new SqliteAccounts(this.db)
     this.access = new SqliteAccess(this.db)

@@ -1,12 +1,12 @@
 /**
  * The writes that come with typing (the update log and the list's summaries). By default
- * (SQLITE_SYNCHRONOUS_UPDATES=FULL) every commit is flushed before it counts, and they go to a
+ * (SQLITE_SYNCHRONOUS_UPDATES=NORMAL) the event loop commits them itself without waiting for the
+ * disk (InlineWriter, below); the checkpoint thread flushes them within about a quarter of a
+ * second (Checkpointer.ts). With FULL every commit is flushed before it counts, and they go to a
  * worker thread with its own SQLite connection (writerThread.js, SqliteWriter): better-sqlite3
  * blocks the thread that writes until the disk flush is done, and on the event loop that flush
  * would hold up every other statute's relay. In WAL mode a second connection can write while the
- * main one reads. With NORMAL the event loop commits them itself without waiting for the disk
- * (InlineWriter, below); the checkpoint thread flushes them within about a quarter of a second
- * (Checkpointer.ts).
+ * main one reads.
  *
  * Writes made in the same task (the rooms hand theirs over together, see Room.ts) go to the
  * thread in one message, at the end of that task; the thread commits whatever has arrived in one
