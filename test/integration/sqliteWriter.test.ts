@@ -14,7 +14,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import Database from 'better-sqlite3'
 import * as Y from 'yjs'
 import { SqliteStore } from '../../server/storage/sqlite/SqliteStore.js'
-import { SqliteWriteError } from '../../server/storage/sqlite/SqliteWriter.js'
+import { BUSY_RETRY_MS, SqliteWriteError } from '../../server/storage/sqlite/SqliteWriter.js'
 import type { StatuteRecord } from '../../server/storage/StatuteStore.js'
 import { docFromUpdates, mergeStoredUpdates } from '../../server/collaboration/docState.js'
 import { readMeta, readOutline, setMetaField } from '../../model/statuteDoc.js'
@@ -118,7 +118,8 @@ describe.each(writers)('SQLite update writer: %s (store)', (_name, updatesSynchr
 
   it('while another connection holds the write lock, the waiting writes fail together with SQLITE_BUSY; afterwards writing works', async () => {
     // The thread waits for the lock up to the busy timeout; the event loop does not wait at all (a
-    // minute's timeout here would time the test out if it did).
+    // minute's timeout here would time the test out if it did), it tries again on a timer for a
+    // quarter of a second (BUSY_RETRY_MS).
     const { store, dataDir } = await openStore_(undefined, { busyTimeoutMs: updatesSynchronous === 'FULL' ? 200 : 60_000 })
     const doc = new Y.Doc()
     await store.createStatute(record('s1'), textUpdate(doc, 'a'))
@@ -201,9 +202,71 @@ describe.each(writers)('SQLite checkpoints with the update writer: %s', (_name, 
     expect(store.checkpoints.failures).toBe(0)
     expect(await textOf(store, 's1')).toBe(doc.getText('t').toString())
   })
+
+  it('after a checkpoint of the whole WAL the checkpoint thread starts it over itself (not the writers), and the WAL is reused rather than grown', async () => {
+    const { store, dataDir } = await openStore(undefined, { updatesSynchronous, checkpointIntervalMs: 40 })
+    const doc = new Y.Doc()
+    await store.createStatute(record('s1'), textUpdate(doc, '<'))
+    let appended = 0
+    // Bursts of typing with pauses in between, in which a checkpoint can copy everything.
+    for (let burst = 0; burst < 12; burst++) {
+      for (let i = 0; i < 40; i++, appended++) await store.appendUpdate('s1', textUpdate(doc, `${appended};`))
+      const before = store.checkpoints.walRestarts
+      await until(async () => store.checkpoints.walRestarts > before, `the checkpoint thread to start the WAL over (burst ${burst}, ${JSON.stringify(store.checkpoints)}, before ${before})`, 5_000)
+    }
+    expect(store.checkpoints.walRestarts).toBeGreaterThanOrEqual(12)
+    expect(store.checkpoints.failures).toBe(0)
+    // Each append wrote at least one page; started over, the WAL holds about one burst's worth.
+    expect(walBytes(dataDir)).toBeLessThan(appended * 4096 / 3)
+    expect(await textOf(store, 's1')).toBe(doc.getText('t').toString())
+  })
 })
 
 describe('SQLite update writer on the event loop', () => {
+  it('a write lock held by another connection for less than BUSY_RETRY_MS only delays the waiting writes: they are stored once it is gone, in order', async () => {
+    const { store, dataDir } = await openStore(undefined, { updatesSynchronous: 'NORMAL' })
+    const doc = new Y.Doc()
+    await store.createStatute(record('s1'), textUpdate(doc, '<'))
+    const raw = new Database(path.join(dataDir, 'samenspel.sqlite'))
+    try {
+      raw.exec('BEGIN IMMEDIATE')
+      const heldMs = BUSY_RETRY_MS / 3
+      const released = new Promise<number>((resolve) =>
+        setTimeout(() => {
+          raw.exec('COMMIT')
+          resolve(performance.now())
+        }, heldMs),
+      )
+      const first = Array.from({ length: 5 }, (_, i) => store.appendUpdate('s1', textUpdate(doc, `${i};`)))
+      // Made while the first batch waits for the lock: joins it, behind it.
+      await new Promise((resolve) => setTimeout(resolve, heldMs / 2))
+      const later = Array.from({ length: 5 }, (_, i) => store.appendUpdate('s1', textUpdate(doc, `${i + 5};`)))
+      const results = await Promise.allSettled([...first, ...later])
+      expect(results.filter((r) => r.status === 'rejected')).toEqual([])
+      const storedAt = performance.now()
+      expect(storedAt).toBeGreaterThanOrEqual(await released)
+    } finally {
+      if (raw.inTransaction) raw.exec('ROLLBACK')
+      raw.close()
+    }
+    expect(await textOf(store, 's1')).toBe('<0;1;2;3;4;5;6;7;8;9;')
+    const raw2 = new Database(path.join(dataDir, 'samenspel.sqlite'), { readonly: true })
+    try {
+      const rows = raw2.prepare('SELECT data FROM statute_updates ORDER BY seq').all() as Array<{ data: Buffer }>
+      const replay = new Y.Doc()
+      // The creation ('<') is the snapshot; the log follows it.
+      Y.applyUpdate(replay, new Uint8Array((raw2.prepare("SELECT state FROM statute_snapshots WHERE statute_id = 's1'").get() as { state: Buffer }).state))
+      const order = rows.map((row) => {
+        const before = replay.getText('t').toString()
+        Y.applyUpdate(replay, new Uint8Array(row.data))
+        return replay.getText('t').toString().slice(before.length)
+      })
+      expect(order).toEqual(['0;', '1;', '2;', '3;', '4;', '5;', '6;', '7;', '8;', '9;'])
+    } finally {
+      raw2.close()
+    }
+  })
+
   it("its connection and the main one, both used from the event loop, never wait for each other: appends interleaved with compactions and the main connection's writes all succeed", async () => {
     // A minute's busy timeout: were one connection ever to wait for the other on this thread, it
     // would wait for itself, and the test would time out.
@@ -233,7 +296,7 @@ describe('SQLite update writer on the event loop', () => {
   })
 })
 
-describe('SQLite writer thread (the default)', () => {
+describe('SQLite writer thread (SQLITE_SYNCHRONOUS_UPDATES=FULL)', () => {
   it('when the thread dies, what it had not confirmed is refused, nothing confirmed is missing, and the next write starts a new thread', async () => {
     const { store } = await openStore(undefined, { updatesSynchronous: 'FULL' })
     const doc = new Y.Doc()

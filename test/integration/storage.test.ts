@@ -806,14 +806,14 @@ describe.each(engines)('storage contract: %s', (_name, makeHarness) => {
 })
 
 describe('sqlite: a database made by an earlier version', () => {
-  it('takes the update log out of AUTOINCREMENT (the last migration): every row kept with its seq and order; appends and compaction go on', async () => {
+  it('takes the update log out of AUTOINCREMENT (migration 5): every row kept with its seq and order; appends and compaction go on', async () => {
     const dataDir = tempDataDir()
     const doc = new Y.Doc()
     // The schema as the version before this migration left it, with a log in it.
     const old = new Database(path.join(dataDir, 'samenspel.sqlite'))
     old.pragma('journal_mode = WAL')
     old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)')
-    SQLITE_MIGRATIONS.slice(0, -1).forEach((sql, index) => {
+    SQLITE_MIGRATIONS.slice(0, 4).forEach((sql, index) => {
       old.exec(sql)
       old.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(index + 1, at(0))
     })

@@ -25,6 +25,8 @@ export interface CheckpointStats {
   readonly lastCheckpointedFrames: number
   /** Checkpoints that failed, since start (each is tried again at the next interval). */
   readonly failures: number
+  /** Times this thread started the WAL over after a complete checkpoint (see checkpointThread.js). */
+  readonly walRestarts: number
 }
 
 /** Turns off SQLite's checkpoint inside commits, for a connection of a file that a Checkpointer looks after. */
@@ -36,7 +38,7 @@ export class Checkpointer {
   private worker: Worker | undefined
   private closed = false
   private restartTimer: NodeJS.Timeout | undefined
-  private stats: CheckpointStats = { checkpoints: 0, lastLogFrames: 0, lastCheckpointedFrames: 0, failures: 0 }
+  private stats: CheckpointStats = { checkpoints: 0, lastLogFrames: 0, lastCheckpointedFrames: 0, failures: 0, walRestarts: 0 }
 
   constructor(
     private readonly file: string,
@@ -54,9 +56,15 @@ export class Checkpointer {
     const worker = new Worker(new URL('./checkpointThread.js', import.meta.url), { workerData: { file: this.file, intervalMs: this.intervalMs } })
     // It does not keep the process alive: stopping the server is not waiting for the next checkpoint.
     worker.unref()
-    worker.on('message', (message: { checkpoint?: { log: number; checkpointed: number }; failed?: string }) => {
+    worker.on('message', (message: { checkpoint?: { log: number; checkpointed: number }; restarted?: boolean; failed?: string }) => {
       if (message.checkpoint) {
-        this.stats = { ...this.stats, checkpoints: this.stats.checkpoints + 1, lastLogFrames: message.checkpoint.log, lastCheckpointedFrames: message.checkpoint.checkpointed }
+        this.stats = {
+          ...this.stats,
+          checkpoints: this.stats.checkpoints + 1,
+          lastLogFrames: message.checkpoint.log,
+          lastCheckpointedFrames: message.checkpoint.checkpointed,
+          walRestarts: this.stats.walRestarts + (message.restarted ? 1 : 0),
+        }
       } else if (message.failed !== undefined) {
         this.stats = { ...this.stats, failures: this.stats.failures + 1 }
         this.onFailure(message.failed)

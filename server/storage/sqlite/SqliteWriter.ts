@@ -154,6 +154,9 @@ export class SqliteWriter implements UpdateWriter {
   }
 }
 
+/** How long a batch on the event loop is tried again while another connection holds the write lock. */
+export const BUSY_RETRY_MS = 250
+
 /**
  * The update log without a disk flush (synchronous=NORMAL): a commit then takes microseconds, so
  * the event loop makes it itself, on a connection of its own (the main connection keeps its own
@@ -164,13 +167,18 @@ export class SqliteWriter implements UpdateWriter {
  * checkpoint, also makes every earlier update durable: the WAL is one file, written in order.
  *
  * Both connections are used from this thread, one synchronous call at a time, so they never wait
- * for each other's lock. Another process holding the write lock (a backup, an sqlite3 shell) must
- * not stop the event loop: this connection does not wait (busy_timeout 0), the batch fails at once
- * with SQLITE_BUSY, and the rooms try again a little later.
+ * for each other's lock. Another connection holding the write lock must not stop the event loop:
+ * this connection does not wait (busy_timeout 0). A batch that meets the lock is tried again on a
+ * timer, a few times within BUSY_RETRY_MS (the checkpoint thread's commit that starts the WAL over
+ * holds the lock for a flush, a few milliseconds); after that it fails with SQLITE_BUSY and the
+ * rooms try again a little later (a backup or an sqlite3 shell may hold it much longer).
  */
 export class InlineWriter implements UpdateWriter {
   private queued: Array<{ item: WriteItem } & Outstanding> = []
   private closed = false
+  /** Since when the waiting batch has met another connection's write lock (performance.now()). */
+  private busySince: number | undefined
+  private retryTimer: NodeJS.Timeout | undefined
   private readonly db: Database.Database
   private readonly writeBatch: ReturnType<typeof batchWriter>
 
@@ -205,9 +213,22 @@ export class InlineWriter implements UpdateWriter {
   }
 
   private commit(): void {
+    this.retryTimer = undefined
     const batch = this.queued.splice(0)
     if (batch.length === 0) return
     const result = this.writeBatch(batch.map(({ item }, id) => ({ id, item })))
+    if (result.done.length === 0 && result.failed.every(({ error }) => error.code === 'SQLITE_BUSY') && !this.closed) {
+      const now = performance.now()
+      this.busySince ??= now
+      const waited = now - this.busySince
+      if (waited < BUSY_RETRY_MS) {
+        // Back in front, in order; writes made meanwhile join it.
+        this.queued.unshift(...batch)
+        this.retryTimer = setTimeout(() => this.commit(), Math.min(25, 1 + waited / 4))
+        return
+      }
+    }
+    this.busySince = undefined
     for (const id of result.done) batch[id]!.resolve()
     for (const { id, error } of result.failed) batch[id]!.reject(new SqliteWriteError(error.message, error.code))
   }
@@ -215,6 +236,7 @@ export class InlineWriter implements UpdateWriter {
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
+    clearTimeout(this.retryTimer)
     this.commit()
     this.db.close()
   }

@@ -169,4 +169,11 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
    ALTER TABLE statute_updates_next RENAME TO statute_updates;
    CREATE INDEX statute_updates_by_statute ON statute_updates (statute_id, seq);
    DELETE FROM sqlite_sequence WHERE name = 'statute_updates';`,
+  // One row the checkpoint thread writes right after a checkpoint that copied the whole WAL, so
+  // that it, not the event loop, starts the WAL over (checkpointThread.js).
+  `CREATE TABLE wal_restarts (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     count INTEGER NOT NULL
+   );
+   INSERT INTO wal_restarts (id, count) VALUES (1, 0);`,
 ]
