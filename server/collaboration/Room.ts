@@ -560,14 +560,10 @@ export class Room {
     this.removeConnection(ws)
   }
 
+  /** One message to one connection, through the same path as relays (frames.ts). */
   private send(ws: WebSocket, message: Uint8Array): void {
     const connection = this.connections.get(ws)
-    if (connection) this.sendTo(ws, connection, message)
-  }
-
-  private sendTo(ws: WebSocket, connection: Connection, message: Uint8Array): void {
-    if (ws.readyState !== ws.OPEN) return
-    ws.send(message, connection.afterSend)
+    if (connection) sendPrepared(ws, prepareMessage(message), connection.afterSend)
   }
 
   private removeConnection(ws: WebSocket): void {

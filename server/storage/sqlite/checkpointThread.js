@@ -50,11 +50,9 @@ function restartWal() {
     return true
   } catch (error) {
     const code = error && typeof error === 'object' && 'code' in error ? error.code : undefined
-    // Busy: someone else writes, and starts the WAL over. No table: not migrated yet.
-    if (code === 'SQLITE_BUSY' || (error instanceof Error && /no such table/.test(error.message))) {
-      restartStatement = undefined
-      return false
-    }
+    // Busy: someone else writes, and starts the WAL over. No table: not migrated yet (the
+    // statement stays unprepared and is prepared again next time).
+    if (code === 'SQLITE_BUSY' || (error instanceof Error && /no such table/.test(error.message))) return false
     throw error
   }
 }
