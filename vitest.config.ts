@@ -7,6 +7,7 @@ import { defineConfig } from 'vitest/config'
 const coversPostgresItself = [
   'test/integration/sqliteWriter.test.ts',
   'test/integration/sqliteKill.test.ts',
+  'test/integration/sqliteStatements.test.ts',
   'test/integration/storage.test.ts',
   'test/integration/cluster.test.ts',
   'test/integration/clusterKill.test.ts',

@@ -164,16 +164,19 @@ export class AccessService {
 
   /** Uses an invitation (once) for an existing account with the invited e-mail address. */
   async acceptInvitation(invitation: InvitationRecord, userId: string, actor: Actor): Promise<MembershipRecord> {
-    if (!(await this.access.markInvitationAccepted(invitation.id, new Date().toISOString()))) throw gone('invitation_used', 'Deze uitnodiging is al gebruikt.')
-    // Accepting never lowers a beheerder (checked and written in one step by the store).
-    const { membership, existed } = await this.access.acceptMembership({
+    const now = new Date().toISOString()
+    // Used and turned into a membership in one transaction: if the membership cannot be written,
+    // the invitation stays open. Accepting never lowers a beheerder (checked by the store).
+    const accepted = await this.access.acceptInvitation(invitation.id, now, {
       statuteId: invitation.statuteId,
       userId,
       role: invitation.role,
       partyId: invitation.partyId,
       canAgree: invitation.canAgree,
-      createdAt: new Date().toISOString(),
+      createdAt: now,
     })
+    if (!accepted) throw gone('invitation_used', 'Deze uitnodiging is al gebruikt.')
+    const { membership, existed } = accepted
     await this.audit.record(actor, 'invitation.accepted', invitation.statuteId, { invitationId: invitation.id, userId, role: membership.role })
     await this.audit.record(actor, existed ? 'member.changed' : 'member.added', invitation.statuteId, { userId, role: membership.role, partyId: membership.partyId })
     this.changed(invitation.statuteId, userId)

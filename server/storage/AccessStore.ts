@@ -145,8 +145,13 @@ export interface AccessStore {
   createInvitation(invitation: InvitationRecord): Promise<void>
   listInvitations(statuteId: string): Promise<InvitationRecord[]>
   getInvitationByHash(tokenHash: string): Promise<InvitationRecord | undefined>
-  /** Marks an open invitation used; false if it was already used or revoked (one use only). */
-  markInvitationAccepted(id: string, at: string): Promise<boolean>
+  /**
+   * Uses an open invitation and writes the membership it grants (as acceptMembership), in one
+   * transaction: undefined, with nothing written, if the invitation was used or revoked already
+   * (one use only, also with several instances at once). If the membership cannot be written,
+   * the invitation stays open, so its link still works.
+   */
+  acceptInvitation(id: string, at: string, membership: MembershipRecord): Promise<{ membership: MembershipRecord; existed: boolean } | undefined>
   revokeInvitation(statuteId: string, id: string, at: string): Promise<boolean>
 }
 

@@ -468,19 +468,56 @@ describe.each(engines)('storage contract: %s', (_name, makeHarness) => {
       expect(await store.access.getInvitationByHash('ih-i1')).toEqual(invitation('i1', at(1)))
       expect(await store.access.getInvitationByHash('ih-none')).toBeUndefined()
 
+      const carla = user('u-carla', 'Carla')
+      await store.accounts.createUser(carla)
+      const asCarla = (id: string, createdAt: string): MembershipRecord => ({ statuteId, userId: carla.id, role: 'lezer', partyId: parties.college.id, canAgree: id === 'i1', createdAt })
       const twin = await h.twin()
-      const accepted = await Promise.all([store.access.markInvitationAccepted('i1', at(10)), twin.access.markInvitationAccepted('i1', at(11))])
+      const accepted = await Promise.all([store.access.acceptInvitation('i1', at(10), asCarla('i1', at(10))), twin.access.acceptInvitation('i1', at(11), asCarla('i1', at(11)))])
       expect(accepted.filter(Boolean)).toHaveLength(1)
-      expect(await store.access.markInvitationAccepted('i1', at(12))).toBe(false)
+      const winner = accepted[0] ? 0 : 1
+      expect(accepted[winner]).toEqual({ existed: false, membership: asCarla('i1', at(10 + winner)) })
+      expect(await store.access.getMembership(statuteId, carla.id)).toEqual(asCarla('i1', at(10 + winner)))
+      expect(await store.access.acceptInvitation('i1', at(12), asCarla('i1', at(12)))).toBeUndefined()
       expect(await store.access.revokeInvitation(statuteId, 'i1', at(12))).toBe(false)
-      expect((await store.access.getInvitationByHash('ih-i1'))?.acceptedAt).toBe(accepted[0] ? at(10) : at(11))
+      expect((await store.access.getInvitationByHash('ih-i1'))?.acceptedAt).toBe(at(10 + winner))
 
       expect(await store.access.revokeInvitation('other-statute', 'i2', at(13))).toBe(false)
       expect(await store.access.revokeInvitation(statuteId, 'i2', at(13))).toBe(true)
       expect(await store.access.revokeInvitation(statuteId, 'i2', at(14))).toBe(false)
-      expect(await store.access.markInvitationAccepted('i2', at(14))).toBe(false)
+      expect(await store.access.acceptInvitation('i2', at(14), asCarla('i2', at(14)))).toBeUndefined()
       expect(await store.access.getInvitationByHash('ih-i2')).toEqual({ ...invitation('i2', at(2)), revokedAt: at(13) })
-      expect(await store.access.markInvitationAccepted('i3', at(15))).toBe(true)
+      // Carla is a member already: the invitation updates her membership and keeps her join date.
+      expect(await store.access.acceptInvitation('i3', at(15), { ...asCarla('i3', at(15)), role: 'commentator' })).toEqual({
+        existed: true,
+        membership: { ...asCarla('i3', at(10 + winner)), role: 'commentator' },
+      })
+    })
+
+    it('an invitation whose membership cannot be written stays open, and can be used afterwards', async () => {
+      const { people, parties, statuteId } = await scene(store)
+      await store.access.createInvitation({
+        id: 'i9',
+        statuteId,
+        email: 'dirk@elders.test',
+        role: 'redacteur',
+        partyId: parties.raad.id,
+        canAgree: true,
+        tokenHash: 'ih-i9',
+        createdBy: people.bert.id,
+        createdAt: at(1),
+        expiresAt: at(50),
+        acceptedAt: null,
+        revokedAt: null,
+      })
+      const forDirk = (userId: string): MembershipRecord => ({ statuteId, userId, role: 'redacteur', partyId: parties.raad.id, canAgree: true, createdAt: at(5) })
+      // No such account (e.g. removed a moment before): the membership is refused by the database.
+      await expect(store.access.acceptInvitation('i9', at(5), forDirk('u-nobody'))).rejects.toThrow()
+      expect((await store.access.getInvitationByHash('ih-i9'))?.acceptedAt).toBeNull()
+      expect(await store.access.getMembership(statuteId, 'u-nobody')).toBeUndefined()
+      const dirk = user('u-dirk', 'Dirk')
+      await store.accounts.createUser(dirk)
+      expect(await store.access.acceptInvitation('i9', at(6), forDirk(dirk.id))).toEqual({ existed: false, membership: forDirk(dirk.id) })
+      expect((await store.access.getInvitationByHash('ih-i9'))?.acceptedAt).toBe(at(6))
     })
   })
 

@@ -56,6 +56,13 @@ export async function putMembership(db: Queryable, m: MembershipRecord): Promise
   await db.query(ACCESS_SQL.putMembership, [m.statuteId, m.userId, m.role, m.partyId, m.canAgree, m.createdAt])
 }
 
+/** acceptMembership on the pool or inside a transaction: one statement. */
+async function acceptMembershipOn(db: Queryable, m: MembershipRecord): Promise<{ membership: MembershipRecord; existed: boolean }> {
+  const { rows } = (await db.query(ACCESS_SQL.acceptMembership, [m.statuteId, m.userId, m.role, m.partyId, m.canAgree, m.createdAt])) as pg.QueryResult<MembershipRecord & { inserted: boolean }>
+  const { inserted, ...membership } = rows[0]!
+  return { membership, existed: !inserted }
+}
+
 export class PgAccess implements AccessStore {
   constructor(private readonly db: PgDatabase) {}
 
@@ -79,9 +86,7 @@ export class PgAccess implements AccessStore {
     await putMembership(this.db, membership)
   }
   async acceptMembership(m: MembershipRecord): Promise<{ membership: MembershipRecord; existed: boolean }> {
-    const [row] = await this.rows<MembershipRecord & { inserted: boolean }>(ACCESS_SQL.acceptMembership, [m.statuteId, m.userId, m.role, m.partyId, m.canAgree, m.createdAt])
-    const { inserted, ...membership } = row!
-    return { membership, existed: !inserted }
+    return acceptMembershipOn(this.db, m)
   }
   async deleteMembership(statuteId: string, userId: string): Promise<void> {
     await this.db.query(ACCESS_SQL.deleteMembership, [statuteId, userId])
@@ -125,8 +130,12 @@ export class PgAccess implements AccessStore {
   async getInvitationByHash(tokenHash: string): Promise<InvitationRecord | undefined> {
     return (await this.rows<InvitationRecord>(ACCESS_SQL.getInvitationByHash, [tokenHash]))[0]
   }
-  async markInvitationAccepted(id: string, at: string): Promise<boolean> {
-    return (await this.db.query(ACCESS_SQL.acceptInvitation, [at, id])).rowCount === 1
+  async acceptInvitation(id: string, at: string, membership: MembershipRecord): Promise<{ membership: MembershipRecord; existed: boolean } | undefined> {
+    // One transaction: a membership that cannot be written rolls the invitation back to open.
+    return this.db.transaction(async (client) => {
+      if ((await client.query(ACCESS_SQL.acceptInvitation, [at, id])).rowCount !== 1) return undefined
+      return acceptMembershipOn(client, membership)
+    })
   }
   async revokeInvitation(statuteId: string, id: string, at: string): Promise<boolean> {
     return (await this.db.query(ACCESS_SQL.revokeInvitation, [at, id, statuteId])).rowCount === 1

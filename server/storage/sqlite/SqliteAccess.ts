@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3'
 import { canManage, type Role } from '../../../model/roles.js'
 import { losesBeheerder, patchMembership } from '../AccessStore.js'
 import type { AccessStore, InvitationRecord, MemberView, MembershipOutcome, MembershipPatch, MembershipRecord, PartyRecord } from '../AccessStore.js'
+import { statement } from './statements.js'
 
 const INVITATION_COLUMNS = `id, statute_id AS statuteId, email, role, party_id AS partyId, can_agree AS canAgree, token_hash AS tokenHash,
   created_by AS createdBy, created_at AS createdAt, expires_at AS expiresAt, accepted_at AS acceptedAt, revoked_at AS revokedAt`
@@ -41,33 +42,35 @@ export class SqliteAccess implements AccessStore {
   constructor(private readonly db: Database.Database) {}
 
   async listParties(statuteId: string): Promise<PartyRecord[]> {
-    return this.db.prepare(ACCESS_SQL.listParties).all(statuteId) as PartyRecord[]
+    return statement(this.db, ACCESS_SQL.listParties).all(statuteId) as PartyRecord[]
   }
   async createParty(party: PartyRecord): Promise<void> {
-    this.db.prepare(ACCESS_SQL.insertParty).run(party)
+    statement(this.db, ACCESS_SQL.insertParty).run(party)
   }
   async getMembership(statuteId: string, userId: string): Promise<MembershipRecord | undefined> {
-    const row = this.db.prepare(ACCESS_SQL.getMembership).get(statuteId, userId) as WithFlag<MembershipRecord> | undefined
+    const row = statement(this.db, ACCESS_SQL.getMembership).get(statuteId, userId) as WithFlag<MembershipRecord> | undefined
     return row ? flag<MembershipRecord>(row) : undefined
   }
   async listMembers(statuteId: string): Promise<MemberView[]> {
-    return (this.db.prepare(ACCESS_SQL.listMembers).all(statuteId) as Array<WithFlag<MemberView>>).map((row) => flag<MemberView>(row))
+    return (statement(this.db, ACCESS_SQL.listMembers).all(statuteId) as Array<WithFlag<MemberView>>).map((row) => flag<MemberView>(row))
   }
   async putMembership(membership: MembershipRecord): Promise<void> {
-    this.db.prepare(ACCESS_SQL.putMembership).run({ ...membership, canAgree: membership.canAgree ? 1 : 0 })
+    statement(this.db, ACCESS_SQL.putMembership).run({ ...membership, canAgree: membership.canAgree ? 1 : 0 })
   }
   async acceptMembership(membership: MembershipRecord): Promise<{ membership: MembershipRecord; existed: boolean }> {
     // IMMEDIATE: the write lock is taken before reading, so no change to this membership slips in between.
-    return this.db.transaction(() => {
-      const row = this.db.prepare(ACCESS_SQL.getMembership).get(membership.statuteId, membership.userId) as WithFlag<MembershipRecord> | undefined
-      const before = row ? flag<MembershipRecord>(row) : undefined
-      const stored: MembershipRecord = { ...membership, role: before && canManage(before.role) ? before.role : membership.role, createdAt: before?.createdAt ?? membership.createdAt }
-      this.db.prepare(ACCESS_SQL.putMembership).run({ ...stored, canAgree: stored.canAgree ? 1 : 0 })
-      return { membership: stored, existed: before !== undefined }
-    }).immediate()
+    return this.db.transaction(() => this.writeAcceptedMembership(membership)).immediate()
+  }
+  /** acceptMembership's work, inside a transaction of the caller's. */
+  private writeAcceptedMembership(membership: MembershipRecord): { membership: MembershipRecord; existed: boolean } {
+    const row = statement(this.db, ACCESS_SQL.getMembership).get(membership.statuteId, membership.userId) as WithFlag<MembershipRecord> | undefined
+    const before = row ? flag<MembershipRecord>(row) : undefined
+    const stored: MembershipRecord = { ...membership, role: before && canManage(before.role) ? before.role : membership.role, createdAt: before?.createdAt ?? membership.createdAt }
+    statement(this.db, ACCESS_SQL.putMembership).run({ ...stored, canAgree: stored.canAgree ? 1 : 0 })
+    return { membership: stored, existed: before !== undefined }
   }
   async deleteMembership(statuteId: string, userId: string): Promise<void> {
-    this.db.prepare(ACCESS_SQL.deleteMembership).run(statuteId, userId)
+    statement(this.db, ACCESS_SQL.deleteMembership).run(statuteId, userId)
   }
   async updateMembership(statuteId: string, userId: string, patch: MembershipPatch): Promise<MembershipOutcome> {
     return this.guarded(statuteId, userId, (before) => patchMembership(before, patch))
@@ -78,38 +81,41 @@ export class SqliteAccess implements AccessStore {
   /** Changes (or, when `next` gives undefined, removes) a membership under the last-beheerder rule. */
   private guarded(statuteId: string, userId: string, next: (before: MembershipRecord) => MembershipRecord | undefined): MembershipOutcome {
     return this.db.transaction((): MembershipOutcome => {
-      const row = this.db.prepare(ACCESS_SQL.getMembership).get(statuteId, userId) as WithFlag<MembershipRecord> | undefined
+      const row = statement(this.db, ACCESS_SQL.getMembership).get(statuteId, userId) as WithFlag<MembershipRecord> | undefined
       if (!row) return { ok: false, reason: 'not_member' }
       const before = flag<MembershipRecord>(row)
       const after = next(before)
-      if (losesBeheerder(before, after) && (this.db.prepare(ACCESS_SQL.otherBeheerder).get(statuteId, userId) as { other: number }).other === 0) {
+      if (losesBeheerder(before, after) && (statement(this.db, ACCESS_SQL.otherBeheerder).get(statuteId, userId) as { other: number }).other === 0) {
         return { ok: false, reason: 'last_beheerder' }
       }
       if (!after) {
-        this.db.prepare(ACCESS_SQL.deleteMembership).run(statuteId, userId)
+        statement(this.db, ACCESS_SQL.deleteMembership).run(statuteId, userId)
         return { ok: true, before }
       }
-      this.db.prepare(ACCESS_SQL.updateMembership).run({ ...after, canAgree: after.canAgree ? 1 : 0 })
+      statement(this.db, ACCESS_SQL.updateMembership).run({ ...after, canAgree: after.canAgree ? 1 : 0 })
       return { ok: true, before, after }
     }).immediate()
   }
   async listMembershipsOf(userId: string): Promise<Array<{ statuteId: string; role: Role }>> {
-    return this.db.prepare(ACCESS_SQL.membershipsOf).all(userId) as Array<{ statuteId: string; role: Role }>
+    return statement(this.db, ACCESS_SQL.membershipsOf).all(userId) as Array<{ statuteId: string; role: Role }>
   }
   async createInvitation(invitation: InvitationRecord): Promise<void> {
-    this.db.prepare(ACCESS_SQL.insertInvitation).run({ ...invitation, canAgree: invitation.canAgree ? 1 : 0 })
+    statement(this.db, ACCESS_SQL.insertInvitation).run({ ...invitation, canAgree: invitation.canAgree ? 1 : 0 })
   }
   async listInvitations(statuteId: string): Promise<InvitationRecord[]> {
-    return (this.db.prepare(ACCESS_SQL.listInvitations).all(statuteId) as Array<WithFlag<InvitationRecord>>).map((row) => flag<InvitationRecord>(row))
+    return (statement(this.db, ACCESS_SQL.listInvitations).all(statuteId) as Array<WithFlag<InvitationRecord>>).map((row) => flag<InvitationRecord>(row))
   }
   async getInvitationByHash(tokenHash: string): Promise<InvitationRecord | undefined> {
-    const row = this.db.prepare(ACCESS_SQL.getInvitationByHash).get(tokenHash) as WithFlag<InvitationRecord> | undefined
+    const row = statement(this.db, ACCESS_SQL.getInvitationByHash).get(tokenHash) as WithFlag<InvitationRecord> | undefined
     return row ? flag<InvitationRecord>(row) : undefined
   }
-  async markInvitationAccepted(id: string, at: string): Promise<boolean> {
-    return this.db.prepare(ACCESS_SQL.acceptInvitation).run(at, id).changes === 1
+  async acceptInvitation(id: string, at: string, membership: MembershipRecord): Promise<{ membership: MembershipRecord; existed: boolean } | undefined> {
+    // One IMMEDIATE transaction: a membership that cannot be written rolls the invitation back to open.
+    return this.db
+      .transaction(() => (statement(this.db, ACCESS_SQL.acceptInvitation).run(at, id).changes === 1 ? this.writeAcceptedMembership(membership) : undefined))
+      .immediate()
   }
   async revokeInvitation(statuteId: string, id: string, at: string): Promise<boolean> {
-    return this.db.prepare(ACCESS_SQL.revokeInvitation).run(at, id, statuteId).changes === 1
+    return statement(this.db, ACCESS_SQL.revokeInvitation).run(at, id, statuteId).changes === 1
   }
 }

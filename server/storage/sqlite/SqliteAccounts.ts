@@ -3,6 +3,7 @@
  */
 import type Database from 'better-sqlite3'
 import type { AccountStore, ApiTokenRecord, SessionRecord, UserRecord } from '../AccessStore.js'
+import { statement } from './statements.js'
 
 const USER_COLUMNS = `id, email, name, password_hash AS passwordHash, is_admin AS isAdmin, created_at AS createdAt`
 const TOKEN_COLUMNS = `id, user_id AS userId, name, token_hash AS tokenHash, created_at AS createdAt, last_used_at AS lastUsedAt, revoked_at AS revokedAt`
@@ -33,60 +34,60 @@ export class SqliteAccounts implements AccountStore {
   constructor(private readonly db: Database.Database) {}
 
   async countUsers(): Promise<number> {
-    return (this.db.prepare(SQL.countUsers).get() as { n: number }).n
+    return (statement(this.db, SQL.countUsers).get() as { n: number }).n
   }
   async createUser(user: UserRecord): Promise<void> {
-    this.db.prepare(SQL.insertUser).run({ ...user, isAdmin: user.isAdmin ? 1 : 0 })
+    statement(this.db, SQL.insertUser).run({ ...user, isAdmin: user.isAdmin ? 1 : 0 })
   }
   async createFirstAdmin(user: UserRecord): Promise<boolean> {
     // IMMEDIATE: the write lock is taken before the check, so another connection to the same file
     // cannot insert between the count and the insert.
     return this.db.transaction(() => {
-      if ((this.db.prepare(SQL.countUsers).get() as { n: number }).n > 0) return false
-      this.db.prepare(SQL.insertUser).run({ ...user, isAdmin: user.isAdmin ? 1 : 0 })
+      if ((statement(this.db, SQL.countUsers).get() as { n: number }).n > 0) return false
+      statement(this.db, SQL.insertUser).run({ ...user, isAdmin: user.isAdmin ? 1 : 0 })
       return true
     }).immediate()
   }
   async getUser(id: string): Promise<UserRecord | undefined> {
-    return toUser(this.db.prepare(SQL.getUser).get(id) as UserRow | undefined)
+    return toUser(statement(this.db, SQL.getUser).get(id) as UserRow | undefined)
   }
   async getUserByEmail(email: string): Promise<UserRecord | undefined> {
-    return toUser(this.db.prepare(SQL.getUserByEmail).get(email) as UserRow | undefined)
+    return toUser(statement(this.db, SQL.getUserByEmail).get(email) as UserRow | undefined)
   }
   async listUsers(): Promise<UserRecord[]> {
-    return (this.db.prepare(SQL.listUsers).all() as UserRow[]).map((row) => toUser(row)!)
+    return (statement(this.db, SQL.listUsers).all() as UserRow[]).map((row) => toUser(row)!)
   }
   async setPasswordHash(userId: string, passwordHash: string): Promise<void> {
-    this.db.prepare(SQL.setPassword).run(passwordHash, userId)
+    statement(this.db, SQL.setPassword).run(passwordHash, userId)
   }
   async createSession(session: SessionRecord): Promise<void> {
-    this.db.prepare(SQL.insertSession).run(session)
+    statement(this.db, SQL.insertSession).run(session)
   }
   async getSession(idHash: string): Promise<SessionRecord | undefined> {
-    return this.db.prepare(SQL.getSession).get(idHash) as SessionRecord | undefined
+    return statement(this.db, SQL.getSession).get(idHash) as SessionRecord | undefined
   }
   async extendSession(idHash: string, expiresAt: string): Promise<void> {
-    this.db.prepare(SQL.extendSession).run(expiresAt, idHash)
+    statement(this.db, SQL.extendSession).run(expiresAt, idHash)
   }
   async deleteSession(idHash: string): Promise<void> {
-    this.db.prepare(SQL.deleteSession).run(idHash)
+    statement(this.db, SQL.deleteSession).run(idHash)
   }
   async deleteSessionsOf(userId: string, exceptIdHash = ''): Promise<void> {
-    this.db.prepare(SQL.deleteSessionsOf).run(userId, exceptIdHash)
+    statement(this.db, SQL.deleteSessionsOf).run(userId, exceptIdHash)
   }
   async createApiToken(token: ApiTokenRecord): Promise<void> {
-    this.db.prepare(SQL.insertToken).run(token)
+    statement(this.db, SQL.insertToken).run(token)
   }
   async listApiTokens(userId: string): Promise<ApiTokenRecord[]> {
-    return this.db.prepare(SQL.listTokens).all(userId) as ApiTokenRecord[]
+    return statement(this.db, SQL.listTokens).all(userId) as ApiTokenRecord[]
   }
   async getApiTokenByHash(tokenHash: string): Promise<ApiTokenRecord | undefined> {
-    return this.db.prepare(SQL.getTokenByHash).get(tokenHash) as ApiTokenRecord | undefined
+    return statement(this.db, SQL.getTokenByHash).get(tokenHash) as ApiTokenRecord | undefined
   }
   async revokeApiToken(userId: string, tokenId: string, at: string): Promise<boolean> {
-    return this.db.prepare(SQL.revokeToken).run(at, tokenId, userId).changes === 1
+    return statement(this.db, SQL.revokeToken).run(at, tokenId, userId).changes === 1
   }
   async touchApiToken(tokenId: string, at: string): Promise<void> {
-    this.db.prepare(SQL.touchToken).run(at, tokenId)
+    statement(this.db, SQL.touchToken).run(at, tokenId)
   }
 }

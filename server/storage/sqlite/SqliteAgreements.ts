@@ -8,6 +8,7 @@ import type Database from 'better-sqlite3'
 import { meetsPhase, versionOptions } from '../AgreementStore.js'
 import { withoutNul } from '../StatuteStore.js'
 import type { AddVersionOptions, AgreementRecord, AgreementStore, NewVersion, Phase, PhaseCondition, VersionRecord } from '../AgreementStore.js'
+import { statement } from './statements.js'
 
 const AGREEMENT_COLUMNS = `id, statute_id AS statuteId, article_id AS articleId, party_id AS partyId, user_id AS userId, decision, reason,
   fingerprint, article_text AS articleText, created_at AS createdAt`
@@ -39,28 +40,28 @@ export class SqliteAgreements implements AgreementStore {
   async appendAgreement(record: Omit<AgreementRecord, 'id'>): Promise<AgreementRecord | undefined> {
     // Without U+0000, as PostgreSQL stores it (the text comes from the co-edited document).
     const r = { ...record, articleText: withoutNul(record.articleText) }
-    const result = this.db.prepare(SQL.insert).run(r)
+    const result = statement(this.db, SQL.insert).run(r)
     return result.changes === 1 ? { ...r, id: Number(result.lastInsertRowid) } : undefined
   }
   async listAgreements(statuteId: string): Promise<AgreementRecord[]> {
-    return this.db.prepare(SQL.list).all(statuteId) as AgreementRecord[]
+    return statement(this.db, SQL.list).all(statuteId) as AgreementRecord[]
   }
   async setPartyRule(statuteId: string, partyId: string, rule: 'all' | 'quorum', quorum: number | null): Promise<void> {
-    this.db.prepare(SQL.setRule).run(rule, quorum, statuteId, partyId)
+    statement(this.db, SQL.setRule).run(rule, quorum, statuteId, partyId)
   }
   async getPhase(statuteId: string): Promise<{ phase: Phase; evaluationDate: string | null }> {
-    return (this.db.prepare(SQL.getPhase).get(statuteId) as { phase: Phase; evaluationDate: string | null } | undefined) ?? { phase: 'concept', evaluationDate: null }
+    return (statement(this.db, SQL.getPhase).get(statuteId) as { phase: Phase; evaluationDate: string | null } | undefined) ?? { phase: 'concept', evaluationDate: null }
   }
   async setPhase(statuteId: string, phase: Phase, condition?: PhaseCondition): Promise<Phase | undefined> {
     return this.db.transaction(() => {
-      const before = (this.db.prepare(SQL.phaseOf).get(statuteId) as { phase: Phase } | undefined)?.phase
+      const before = (statement(this.db, SQL.phaseOf).get(statuteId) as { phase: Phase } | undefined)?.phase
       if (!before || !meetsPhase(before, condition)) return undefined
-      this.db.prepare(SQL.setPhase).run(phase, statuteId)
+      statement(this.db, SQL.setPhase).run(phase, statuteId)
       return before
     }).immediate()
   }
   async setEvaluationDate(statuteId: string, date: string | null): Promise<void> {
-    this.db.prepare(SQL.setEvaluation).run(date, statuteId)
+    statement(this.db, SQL.setEvaluation).run(date, statuteId)
   }
   addVersion(version: NewVersion, setPhase?: Phase): Promise<VersionRecord>
   addVersion(version: NewVersion, options: AddVersionOptions): Promise<VersionRecord | undefined>
@@ -68,21 +69,21 @@ export class SqliteAgreements implements AgreementStore {
     const options = versionOptions(then)
     return this.db.transaction(() => {
       if (options.requirePhase) {
-        const phase = (this.db.prepare(SQL.phaseOf).get(version.statuteId) as { phase: Phase } | undefined)?.phase
+        const phase = (statement(this.db, SQL.phaseOf).get(version.statuteId) as { phase: Phase } | undefined)?.phase
         if (!phase || !meetsPhase(phase, options.requirePhase)) return undefined
       }
-      if (options.agreementsSeen !== undefined && (this.db.prepare(SQL.countAgreements).get(version.statuteId) as { n: number }).n !== options.agreementsSeen) return undefined
-      const number = (this.db.prepare(SQL.nextVersion).get(version.statuteId) as { n: number }).n
-      this.db.prepare(SQL.insertVersion).run({ ...version, number, state: Buffer.from(version.state) })
-      if (options.setPhase) this.db.prepare(SQL.setPhase).run(options.setPhase, version.statuteId)
+      if (options.agreementsSeen !== undefined && (statement(this.db, SQL.countAgreements).get(version.statuteId) as { n: number }).n !== options.agreementsSeen) return undefined
+      const number = (statement(this.db, SQL.nextVersion).get(version.statuteId) as { n: number }).n
+      statement(this.db, SQL.insertVersion).run({ ...version, number, state: Buffer.from(version.state) })
+      if (options.setPhase) statement(this.db, SQL.setPhase).run(options.setPhase, version.statuteId)
       return { ...version, number }
     }).immediate()
   }
   async listVersions(statuteId: string): Promise<Array<Omit<VersionRecord, 'state' | 'snapshot'>>> {
-    return this.db.prepare(SQL.listVersions).all(statuteId) as Array<Omit<VersionRecord, 'state' | 'snapshot'>>
+    return statement(this.db, SQL.listVersions).all(statuteId) as Array<Omit<VersionRecord, 'state' | 'snapshot'>>
   }
   async getVersion(statuteId: string, number: number): Promise<VersionRecord | undefined> {
-    const row = this.db.prepare(SQL.getVersion).get(statuteId, number) as (Omit<VersionRecord, 'state'> & { state: Buffer }) | undefined
+    const row = statement(this.db, SQL.getVersion).get(statuteId, number) as (Omit<VersionRecord, 'state'> & { state: Buffer }) | undefined
     return row ? { ...row, state: new Uint8Array(row.state.buffer, row.state.byteOffset, row.state.byteLength) } : undefined
   }
 }

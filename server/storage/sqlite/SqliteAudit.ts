@@ -3,6 +3,7 @@
  */
 import type Database from 'better-sqlite3'
 import type { AuditRecord, AuditStore } from '../AccessStore.js'
+import { statement } from './statements.js'
 
 const COLUMNS = `id, at, actor_id AS actorId, actor_label AS actorLabel, statute_id AS statuteId, action, details, ip`
 const SQL = {
@@ -20,17 +21,17 @@ export class SqliteAudit implements AuditStore {
   constructor(private readonly db: Database.Database) {}
 
   async append(entry: AuditRecord): Promise<void> {
-    this.db.prepare(SQL.insert).run({ ...entry, details: JSON.stringify(entry.details) })
+    statement(this.db, SQL.insert).run({ ...entry, details: JSON.stringify(entry.details) })
   }
   async listForStatute(statuteId: string, limit: number): Promise<Array<AuditRecord & { id: number }>> {
-    return (this.db.prepare(SQL.byStatute).all(statuteId, limit) as Row[]).map(parse)
+    return (statement(this.db, SQL.byStatute).all(statuteId, limit) as Row[]).map(parse)
   }
   async listAll(limit: number): Promise<Array<AuditRecord & { id: number }>> {
-    return (this.db.prepare(SQL.all).all(limit) as Row[]).map(parse)
+    return (statement(this.db, SQL.all).all(limit) as Row[]).map(parse)
   }
   async countFailedSignIns(email: string, ip: string, since: string): Promise<{ byEmail: number; byIp: number }> {
-    const byEmail = (this.db.prepare(SQL.failedByEmail).get(since, email) as { n: number }).n
-    const byIp = (this.db.prepare(SQL.failedByIp).get(since, ip) as { n: number }).n
+    const byEmail = (statement(this.db, SQL.failedByEmail).get(since, email) as { n: number }).n
+    const byIp = (statement(this.db, SQL.failedByIp).get(since, ip) as { n: number }).n
     return { byEmail, byIp }
   }
 }

@@ -3,6 +3,7 @@
  */
 import type Database from 'better-sqlite3'
 import type { CommentRecord, CommentStore, ThreadRecord } from '../CommentStore.js'
+import { statement } from './statements.js'
 
 const THREAD_COLUMNS = `id, statute_id AS statuteId, article_id AS articleId, anchor, quote, status, created_by AS createdBy, created_at AS createdAt,
   resolved_by AS resolvedBy, resolved_at AS resolvedAt`
@@ -32,39 +33,39 @@ export class SqliteComments implements CommentStore {
 
   async createThread(thread: ThreadRecord, first: CommentRecord): Promise<void> {
     this.db.transaction(() => {
-      this.db.prepare(SQL.insertThread).run(thread)
-      this.db.prepare(SQL.insertComment).run({ ...first, mentions: JSON.stringify(first.mentions) })
+      statement(this.db, SQL.insertThread).run(thread)
+      statement(this.db, SQL.insertComment).run({ ...first, mentions: JSON.stringify(first.mentions) })
     })()
   }
   async listThreads(statuteId: string): Promise<ThreadRecord[]> {
-    return this.db.prepare(SQL.listThreads).all(statuteId) as ThreadRecord[]
+    return statement(this.db, SQL.listThreads).all(statuteId) as ThreadRecord[]
   }
   async getThread(threadId: string): Promise<ThreadRecord | undefined> {
-    return this.db.prepare(SQL.getThread).get(threadId) as ThreadRecord | undefined
+    return statement(this.db, SQL.getThread).get(threadId) as ThreadRecord | undefined
   }
   async setThreadStatus(threadId: string, status: 'open' | 'resolved', by: string | null, at: string | null): Promise<void> {
-    this.db.prepare(SQL.setStatus).run(status, by, at, threadId)
+    statement(this.db, SQL.setStatus).run(status, by, at, threadId)
   }
   async addComment(comment: CommentRecord): Promise<void> {
-    this.db.prepare(SQL.insertComment).run({ ...comment, mentions: JSON.stringify(comment.mentions) })
+    statement(this.db, SQL.insertComment).run({ ...comment, mentions: JSON.stringify(comment.mentions) })
   }
   async listComments(statuteId: string): Promise<CommentRecord[]> {
-    return (this.db.prepare(SQL.listComments).all(statuteId) as CommentRow[]).map(toComment)
+    return (statement(this.db, SQL.listComments).all(statuteId) as CommentRow[]).map(toComment)
   }
   async getComment(commentId: string): Promise<CommentRecord | undefined> {
-    const row = this.db.prepare(SQL.getComment).get(commentId) as CommentRow | undefined
+    const row = statement(this.db, SQL.getComment).get(commentId) as CommentRow | undefined
     return row ? toComment(row) : undefined
   }
   async editComment(commentId: string, body: string, mentions: readonly string[], at: string): Promise<void> {
-    this.db.prepare(SQL.editComment).run(body, JSON.stringify(mentions), at, commentId)
+    statement(this.db, SQL.editComment).run(body, JSON.stringify(mentions), at, commentId)
   }
   async deleteComment(commentId: string, at: string): Promise<void> {
-    this.db.prepare(SQL.deleteComment).run(at, commentId)
+    statement(this.db, SQL.deleteComment).run(at, commentId)
   }
   async markRead(userId: string, threadId: string, at: string): Promise<void> {
-    this.db.prepare(SQL.markRead).run(userId, threadId, at)
+    statement(this.db, SQL.markRead).run(userId, threadId, at)
   }
   async readsOf(userId: string, statuteId: string): Promise<Map<string, string>> {
-    return new Map((this.db.prepare(SQL.reads).all(userId, statuteId) as Array<{ threadId: string; readAt: string }>).map((r) => [r.threadId, r.readAt]))
+    return new Map((statement(this.db, SQL.reads).all(userId, statuteId) as Array<{ threadId: string; readAt: string }>).map((r) => [r.threadId, r.readAt]))
   }
 }

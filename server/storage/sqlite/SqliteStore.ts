@@ -26,6 +26,7 @@ import { SqliteComments } from './SqliteComments.js'
 import { SQLITE_MIGRATIONS } from './migrations.js'
 import { InlineWriter, SqliteWriter, type UpdateWriter } from './SqliteWriter.js'
 import { Checkpointer, CHECKPOINT_INTERVAL_MS, noAutomaticCheckpoints, type CheckpointStats } from './Checkpointer.js'
+import { statement } from './statements.js'
 
 /** How long a write waits for another connection's transaction before it fails (ms), by default. */
 const BUSY_TIMEOUT_MS = 5000
@@ -98,37 +99,37 @@ export class SqliteStore implements Storage {
   async migrate(): Promise<void> {
     this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)')
     const applied = new Set(
-      (this.db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((r) => r.version),
+      (statement(this.db, 'SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((r) => r.version),
     )
     SQLITE_MIGRATIONS.forEach((sql, index) => {
       const version = index + 1
       if (applied.has(version)) return
       this.db.transaction(() => {
         this.db.exec(sql)
-        this.db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(version, new Date().toISOString())
+        statement(this.db, 'INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(version, new Date().toISOString())
       })()
     })
   }
 
   async ping(): Promise<void> {
-    this.db.prepare('SELECT 1').get()
+    statement(this.db, 'SELECT 1').get()
   }
 
   async createStatute(record: StatuteRecord, initialState: Uint8Array, access?: NewStatuteAccess): Promise<void> {
     this.db.transaction(() => {
-      this.db.prepare(SQL.insertStatute).run(record)
-      this.db.prepare(SQL.insertSnapshot).run(record.id, Buffer.from(initialState), record.createdAt)
-      for (const party of access?.parties ?? []) this.db.prepare(ACCESS_SQL.insertParty).run(party)
-      for (const member of access?.members ?? []) this.db.prepare(ACCESS_SQL.putMembership).run({ ...member, canAgree: member.canAgree ? 1 : 0 })
+      statement(this.db, SQL.insertStatute).run(record)
+      statement(this.db, SQL.insertSnapshot).run(record.id, Buffer.from(initialState), record.createdAt)
+      for (const party of access?.parties ?? []) statement(this.db, ACCESS_SQL.insertParty).run(party)
+      for (const member of access?.members ?? []) statement(this.db, ACCESS_SQL.putMembership).run({ ...member, canAgree: member.canAgree ? 1 : 0 })
     })()
   }
 
   async listStatutes(): Promise<StatuteRecord[]> {
-    return this.db.prepare(SQL.listStatutes).all() as StatuteRow[]
+    return statement(this.db, SQL.listStatutes).all() as StatuteRow[]
   }
 
   async getStatute(id: string): Promise<StatuteRecord | undefined> {
-    return this.db.prepare(SQL.getStatute).get(id) as StatuteRow | undefined
+    return statement(this.db, SQL.getStatute).get(id) as StatuteRow | undefined
   }
 
   /** With the update log: it comes with typing (Room refreshes it a second after a change). */
@@ -139,9 +140,9 @@ export class SqliteStore implements Storage {
 
   async loadDocument(id: string): Promise<StoredDocument | undefined> {
     return this.db.transaction(() => {
-      if (!this.db.prepare(SQL.getStatute).get(id)) return undefined
-      const snapshot = this.db.prepare(SQL.getSnapshot).get(id) as { state: Buffer } | undefined
-      const log = this.db.prepare(SQL.getLog).all(id) as Array<{ data: Buffer }>
+      if (!statement(this.db, SQL.getStatute).get(id)) return undefined
+      const snapshot = statement(this.db, SQL.getSnapshot).get(id) as { state: Buffer } | undefined
+      const log = statement(this.db, SQL.getLog).all(id) as Array<{ data: Buffer }>
       const updates = [...(snapshot ? [snapshot.state] : []), ...log.map((row) => row.data)].map(toBytes)
       return { updates, logLength: log.length }
     })()
@@ -164,14 +165,14 @@ export class SqliteStore implements Storage {
     // One IMMEDIATE transaction: no other writer can append between reading the log and deleting
     // exactly the entries that went into the merge.
     return db.transaction(() => {
-      const snapshot = db.prepare(SQL.getSnapshot).get(id) as { state: Buffer } | undefined
-      const log = db.prepare(SQL.getLog).all(id) as Array<{ seq: number; data: Buffer }>
+      const snapshot = statement(db, SQL.getSnapshot).get(id) as { state: Buffer } | undefined
+      const log = statement(db, SQL.getLog).all(id) as Array<{ seq: number; data: Buffer }>
       const last = log.at(-1)
       if (!last) return { mergedUpdates: 0, bytesBefore: snapshot?.state.length ?? 0, bytesAfter: snapshot?.state.length ?? 0 }
       const inputs = [...(snapshot ? [snapshot.state] : []), ...log.map((row) => row.data)].map(toBytes)
       const merged = merge(inputs)
-      db.prepare(SQL.insertSnapshot).run(id, Buffer.from(merged), new Date().toISOString())
-      db.prepare(SQL.deleteLogUpTo).run(id, last.seq)
+      statement(db, SQL.insertSnapshot).run(id, Buffer.from(merged), new Date().toISOString())
+      statement(db, SQL.deleteLogUpTo).run(id, last.seq)
       const bytesBefore = inputs.reduce((sum, u) => sum + u.byteLength, 0)
       return { mergedUpdates: log.length, bytesBefore, bytesAfter: merged.byteLength }
     }).immediate()
