@@ -124,13 +124,6 @@ export interface AccessStore {
   /** Removes a membership (no rules applied). */
   deleteMembership(statuteId: string, userId: string): Promise<void>
   /**
-   * An accepted invitation: creates the membership, or gives an existing one the invitation's
-   * party, right to agree and role, except that a beheerder stays beheerder. One atomic step, so a
-   * person promoted to beheerder (or left as the last one) meanwhile is not lowered. Returns what
-   * is stored and whether the person was a member already.
-   */
-  acceptMembership(membership: MembershipRecord): Promise<{ membership: MembershipRecord; existed: boolean }>
-  /**
    * Changes an existing membership (never creates one: 'not_member'). Refused with
    * 'last_beheerder' when it would leave the statute without a beheerder; checked in the same
    * atomic step as the change, so two beheerders demoting each other at once (on one instance or
@@ -146,8 +139,11 @@ export interface AccessStore {
   listInvitations(statuteId: string): Promise<InvitationRecord[]>
   getInvitationByHash(tokenHash: string): Promise<InvitationRecord | undefined>
   /**
-   * Uses an open invitation and writes the membership it grants (as acceptMembership), in one
-   * transaction: undefined, with nothing written, if the invitation was used or revoked already
+   * Uses an open invitation and, in the same transaction, writes the membership it grants: a new
+   * one, or an existing one given the invitation's party, right to agree and role, except that a
+   * beheerder stays beheerder (checked atomically, so a person promoted to beheerder, or left as
+   * the last one, meanwhile is not lowered). Returns what is stored and whether the person was a
+   * member already; undefined, with nothing written, if the invitation was used or revoked already
    * (one use only, also with several instances at once). If the membership cannot be written,
    * the invitation stays open, so its link still works.
    */

@@ -404,19 +404,39 @@ describe.each(engines)('storage contract: %s', (_name, makeHarness) => {
       }
     })
 
+    /** An open invitation `id` to the statute, for accepting (what it grants is passed on accepting). */
+    const invite = async (s: Storage, statuteId: string, partyId: string, createdBy: string, id: string): Promise<string> => {
+      await s.access.createInvitation({
+        id,
+        statuteId,
+        email: `${id}@elders.test`,
+        role: 'lezer',
+        partyId,
+        canAgree: false,
+        tokenHash: `ih-${id}`,
+        createdBy,
+        createdAt: at(1),
+        expiresAt: at(50),
+        acceptedAt: null,
+        revokedAt: null,
+      })
+      return id
+    }
+
     it('accepting an invitation creates or updates a membership, and never lowers a beheerder', async () => {
       const { people, parties, statuteId } = await scene(store)
       const carla = user('u-carla', 'Carla')
       await store.accounts.createUser(carla)
+      const accept = async (id: string, membership: MembershipRecord) => (await store.access.acceptInvitation(await invite(store, statuteId, parties.college.id, people.bert.id, id), membership.createdAt, membership))!
       // A new member.
-      const added = await store.access.acceptMembership({ statuteId, userId: carla.id, role: 'commentator', partyId: parties.college.id, canAgree: false, createdAt: at(5) })
+      const added = await accept('a1', { statuteId, userId: carla.id, role: 'commentator', partyId: parties.college.id, canAgree: false, createdAt: at(5) })
       expect(added).toEqual({ existed: false, membership: { statuteId, userId: carla.id, role: 'commentator', partyId: parties.college.id, canAgree: false, createdAt: at(5) } })
       // An existing member takes the invitation's role, party and right to agree, and keeps the date they joined.
-      const changed = await store.access.acceptMembership({ statuteId, userId: carla.id, role: 'redacteur', partyId: parties.fractie.id, canAgree: true, createdAt: at(9) })
+      const changed = await accept('a2', { statuteId, userId: carla.id, role: 'redacteur', partyId: parties.fractie.id, canAgree: true, createdAt: at(9) })
       expect(changed).toEqual({ existed: true, membership: { statuteId, userId: carla.id, role: 'redacteur', partyId: parties.fractie.id, canAgree: true, createdAt: at(5) } })
       expect(await store.access.getMembership(statuteId, carla.id)).toEqual(changed.membership)
       // A beheerder stays beheerder (here the only one).
-      const kept = await store.access.acceptMembership({ statuteId, userId: people.bert.id, role: 'lezer', partyId: parties.college.id, canAgree: false, createdAt: at(9) })
+      const kept = await accept('a3', { statuteId, userId: people.bert.id, role: 'lezer', partyId: parties.college.id, canAgree: false, createdAt: at(9) })
       expect(kept).toEqual({ existed: true, membership: { statuteId, userId: people.bert.id, role: 'beheerder', partyId: parties.college.id, canAgree: false, createdAt: at(1) } })
       expect(await store.access.getMembership(statuteId, people.bert.id)).toEqual(kept.membership)
     })
@@ -429,6 +449,7 @@ describe.each(engines)('storage contract: %s', (_name, makeHarness) => {
         // Bert is beheerder, Anna lezer with an open invitation as lezer.
         await store.access.putMembership({ statuteId, userId: bert, role: 'beheerder', partyId: parties.raad.id, canAgree: true, createdAt: at(1) })
         await store.access.putMembership({ statuteId, userId: anna, role: 'lezer', partyId: parties.raad.id, canAgree: true, createdAt: at(1) })
+        const invitationId = await invite(twin, statuteId, parties.raad.id, bert, `r${round}`)
         // Meanwhile Anna is made beheerder and Bert steps down, on another instance.
         const handOver = async () => {
           expect((await store.access.updateMembership(statuteId, anna, { role: 'beheerder' })).ok).toBe(true)
@@ -437,7 +458,7 @@ describe.each(engines)('storage contract: %s', (_name, makeHarness) => {
         const accept = async () => {
           // Spread the acceptance over the hand-over's steps.
           for (let wait = 0; wait < round % 4; wait += 1) await new Promise((r) => setImmediate(r))
-          await twin.access.acceptMembership({ statuteId, userId: anna, role: 'lezer', partyId: parties.raad.id, canAgree: true, createdAt: at(9) })
+          expect(await twin.access.acceptInvitation(invitationId, at(9), { statuteId, userId: anna, role: 'lezer', partyId: parties.raad.id, canAgree: true, createdAt: at(9) })).toBeDefined()
         }
         await Promise.all([handOver(), accept()])
         const beheerders = (await store.access.listMembers(statuteId)).filter((m) => m.role === 'beheerder').map((m) => m.userId)

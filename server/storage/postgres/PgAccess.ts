@@ -56,7 +56,7 @@ export async function putMembership(db: Queryable, m: MembershipRecord): Promise
   await db.query(ACCESS_SQL.putMembership, [m.statuteId, m.userId, m.role, m.partyId, m.canAgree, m.createdAt])
 }
 
-/** acceptMembership on the pool or inside a transaction: one statement. */
+/** The membership an accepted invitation grants (see AccessStore.acceptInvitation): one statement. */
 async function acceptMembershipOn(db: Queryable, m: MembershipRecord): Promise<{ membership: MembershipRecord; existed: boolean }> {
   const { rows } = (await db.query(ACCESS_SQL.acceptMembership, [m.statuteId, m.userId, m.role, m.partyId, m.canAgree, m.createdAt])) as pg.QueryResult<MembershipRecord & { inserted: boolean }>
   const { inserted, ...membership } = rows[0]!
@@ -84,9 +84,6 @@ export class PgAccess implements AccessStore {
   }
   async putMembership(membership: MembershipRecord): Promise<void> {
     await putMembership(this.db, membership)
-  }
-  async acceptMembership(m: MembershipRecord): Promise<{ membership: MembershipRecord; existed: boolean }> {
-    return acceptMembershipOn(this.db, m)
   }
   async deleteMembership(statuteId: string, userId: string): Promise<void> {
     await this.db.query(ACCESS_SQL.deleteMembership, [statuteId, userId])

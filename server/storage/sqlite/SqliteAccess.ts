@@ -57,11 +57,7 @@ export class SqliteAccess implements AccessStore {
   async putMembership(membership: MembershipRecord): Promise<void> {
     statement(this.db, ACCESS_SQL.putMembership).run({ ...membership, canAgree: membership.canAgree ? 1 : 0 })
   }
-  async acceptMembership(membership: MembershipRecord): Promise<{ membership: MembershipRecord; existed: boolean }> {
-    // IMMEDIATE: the write lock is taken before reading, so no change to this membership slips in between.
-    return this.db.transaction(() => this.writeAcceptedMembership(membership)).immediate()
-  }
-  /** acceptMembership's work, inside a transaction of the caller's. */
+  /** The membership an accepted invitation grants (see AccessStore.acceptInvitation), inside its transaction. */
   private writeAcceptedMembership(membership: MembershipRecord): { membership: MembershipRecord; existed: boolean } {
     const row = statement(this.db, ACCESS_SQL.getMembership).get(membership.statuteId, membership.userId) as WithFlag<MembershipRecord> | undefined
     const before = row ? flag<MembershipRecord>(row) : undefined
@@ -110,7 +106,9 @@ export class SqliteAccess implements AccessStore {
     return row ? flag<InvitationRecord>(row) : undefined
   }
   async acceptInvitation(id: string, at: string, membership: MembershipRecord): Promise<{ membership: MembershipRecord; existed: boolean } | undefined> {
-    // One IMMEDIATE transaction: a membership that cannot be written rolls the invitation back to open.
+    // One IMMEDIATE transaction: the write lock is taken before reading, so no change to this
+    // membership slips in between, and a membership that cannot be written rolls the invitation
+    // back to open.
     return this.db
       .transaction(() => (statement(this.db, ACCESS_SQL.acceptInvitation).run(at, id).changes === 1 ? this.writeAcceptedMembership(membership) : undefined))
       .immediate()
