@@ -43,13 +43,13 @@ afterEach(async () => {
 
 type Updates = 'NORMAL' | 'FULL'
 const writers: Array<[string, Updates]> = [
-  ['event loop, update log flushed by the checkpoint thread (SQLITE_SYNCHRONOUS_UPDATES=NORMAL)', 'NORMAL'],
-  ['writer thread, update log flushed before the relay (default)', 'FULL'],
+  ['event loop, update log flushed by the checkpoint thread (default, SQLITE_SYNCHRONOUS_UPDATES=NORMAL)', 'NORMAL'],
+  ['writer thread, update log flushed before the relay (SQLITE_SYNCHRONOUS_UPDATES=FULL)', 'FULL'],
 ]
 
 async function openStore(
   dataDir = tempDataDir(),
-  options: { updatesSynchronous?: Updates; synchronous?: Updates; busyTimeoutMs?: number; checkpointIntervalMs?: number } = {},
+  options: { updatesSynchronous?: Updates; synchronous?: Updates; busyTimeoutMs?: number; checkpointIntervalMs?: number; walRestartBytes?: number } = {},
 ): Promise<{ store: SqliteStore; dataDir: string }> {
   const store = new SqliteStore(dataDir, options)
   open.push(store)
@@ -203,7 +203,7 @@ describe.each(writers)('SQLite checkpoints with the update writer: %s', (_name, 
     expect(await textOf(store, 's1')).toBe(doc.getText('t').toString())
   })
 
-  it('after a checkpoint of the whole WAL the checkpoint thread starts it over itself (not the writers), and the WAL is reused rather than grown', async () => {
+  it('with pauses in the writing, the WAL is started over after every checkpoint of all of it, and reused rather than grown', async () => {
     const { store, dataDir } = await openStore(undefined, { updatesSynchronous, checkpointIntervalMs: 40 })
     const doc = new Y.Doc()
     await store.createStatute(record('s1'), textUpdate(doc, '<'))
@@ -222,6 +222,34 @@ describe.each(writers)('SQLite checkpoints with the update writer: %s', (_name, 
     // shrink): not the twelve it would hold had it only grown.
     expect(afterFirstBurst).toBeGreaterThan(40 * 4096)
     expect(walBytes(dataDir)).toBeLessThan(3 * afterFirstBurst)
+    expect(await textOf(store, 's1')).toBe(doc.getText('t').toString())
+  })
+})
+
+describe.each(writers)('SQLite WAL under writing without pauses: %s', (_name, updatesSynchronous) => {
+  it('once the WAL holds walRestartBytes the checkpoint thread starts it over while writes go on, so the file stays about that size', async () => {
+    const limit = 1024 * 1024
+    const { store, dataDir } = await openStore(undefined, { updatesSynchronous, checkpointIntervalMs: 40, walRestartBytes: limit })
+    const doc = new Y.Doc()
+    await store.createStatute(record('s1'), textUpdate(doc, '<'))
+    // Two commits a millisecond (or as many as the writer manages) for 1.5 s: the checkpoint
+    // thread never finds a moment in which nothing was written since its checkpoint began. Had
+    // the WAL only grown, it would end at some 20 MB (two pages per commit).
+    const start = performance.now()
+    let appended = 0
+    let largest = 0
+    while (performance.now() - start < 1500) {
+      const due = Math.floor((performance.now() - start) * 2)
+      for (; appended < due; appended++) await store.appendUpdate('s1', textUpdate(doc, `${appended};`))
+      largest = Math.max(largest, walBytes(dataDir))
+      await new Promise((resolve) => setTimeout(resolve, 1))
+    }
+    await until(async () => store.checkpoints.walRestarts > 0, `a restart of the WAL (${JSON.stringify(store.checkpoints)})`, 5_000)
+    // The limit, plus what comes in between two checkpoints and while the thread makes its restart.
+    expect(appended).toBeGreaterThan(500)
+    expect(largest).toBeGreaterThan(limit)
+    expect(largest).toBeLessThan(3 * limit)
+    expect(store.checkpoints.failures).toBe(0)
     expect(await textOf(store, 's1')).toBe(doc.getText('t').toString())
   })
 })

@@ -71,7 +71,14 @@ export class SqliteStore implements Storage {
   /** Opens (and creates) `<dataDir>/samenspel.sqlite`. */
   constructor(
     dataDir: string,
-    options: { synchronous?: 'FULL' | 'NORMAL'; updatesSynchronous?: 'FULL' | 'NORMAL'; busyTimeoutMs?: number; checkpointIntervalMs?: number } = {},
+    options: {
+      synchronous?: 'FULL' | 'NORMAL'
+      updatesSynchronous?: 'FULL' | 'NORMAL'
+      busyTimeoutMs?: number
+      checkpointIntervalMs?: number
+      /** See WAL_RESTART_BYTES (Checkpointer.ts). */
+      walRestartBytes?: number
+    } = {},
   ) {
     const file = path.join(dataDir, 'samenspel.sqlite')
     fs.mkdirSync(dataDir, { recursive: true })
@@ -83,8 +90,11 @@ export class SqliteStore implements Storage {
     this.db.pragma('foreign_keys = ON')
     this.db.pragma(`busy_timeout = ${busyTimeoutMs}`)
     noAutomaticCheckpoints(this.db)
-    this.checkpointer = new Checkpointer(file, options.checkpointIntervalMs ?? CHECKPOINT_INTERVAL_MS, (message) =>
-      process.emitWarning(`SQLite checkpoint failed (tried again shortly): ${message}`, { code: 'SAMENSPEL_SQLITE_CHECKPOINT' }),
+    this.checkpointer = new Checkpointer(
+      file,
+      options.checkpointIntervalMs ?? CHECKPOINT_INTERVAL_MS,
+      (message) => process.emitWarning(`SQLite checkpoint failed (tried again shortly): ${message}`, { code: 'SAMENSPEL_SQLITE_CHECKPOINT' }),
+      options.walRestartBytes,
     )
     // A commit that waits for the disk goes to a thread of its own; one that does not is quicker here.
     this.quickAppends = (options.updatesSynchronous ?? 'NORMAL') === 'NORMAL'
