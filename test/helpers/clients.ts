@@ -69,10 +69,11 @@ export async function waitFor(check: () => boolean, timeoutMs = 10_000, what = '
 }
 
 /** Polls an asynchronous check (an HTTP request, a query) until it holds. */
-export async function until(check: () => Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
+/** Waits until `check` holds; `what` names it in the error (a function is asked at the timeout, for the state then). */
+export async function until(check: () => Promise<boolean>, what: string | (() => string), timeoutMs = 5000): Promise<void> {
   const start = Date.now()
   while (!(await check())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`)
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${typeof what === 'function' ? what() : what}`)
     await new Promise((r) => setTimeout(r, 20))
   }
 }

@@ -56,8 +56,9 @@ function configure(connection) {
 }
 
 const db = configure(new Database(file))
-/** Bytes per WAL frame: a page and its 24-byte frame header. */
-const frameBytes = /** @type {number} */ (db.pragma('page_size', { simple: true })) + 24
+/** Bytes per WAL frame, a page and its 24-byte header (read at the first checkpoint, not at start: a read may meet a lock). */
+/** @type {number | undefined} */
+let frameBytes
 /** How long the connection that keeps writers out waits for a writer's commit to end. */
 const HOLDER_BUSY_TIMEOUT_MS = 50
 /** The connection that holds the write lock while `db` checkpoints (opened when first needed). */
@@ -145,13 +146,15 @@ const timer = setInterval(() => {
       const before = walSequence()
       restartCommit()
       // A writer's lock at the wrong moment can foil a try; a few more, then the next checkpoint.
+      frameBytes ??= /** @type {number} */ (db.pragma('page_size', { simple: true })) + 24
       for (let tries = 0; tries < 3 && walSequence() === before && result.log * frameBytes >= restartAfterBytes; tries++) restartHoldingWriters()
     }
     const sequence = walSequence()
-    const restarted = sequence !== lastSequence
+    // (No WAL header before the first commit: its appearance is not a restart.)
+    const restarted = sequence !== undefined && lastSequence !== undefined && sequence !== lastSequence
+    if (sequence !== undefined) lastSequence = sequence
     if (!restarted && complete && result.log === lastLog) return
     lastLog = result.log
-    lastSequence = sequence
     port.postMessage({ checkpoint: result, restarted })
   } catch (error) {
     port.postMessage({ failed: error instanceof Error ? error.message : String(error) })
