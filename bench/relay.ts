@@ -298,9 +298,10 @@ export async function runRelay(target: Target, shape: RelayShape, workers: reado
   progress(`${label}: warm-up ${shape.warmupMs / 1000} s`)
   // Scraping /metrics (below) costs the project's server some 5–18 ms of its event loop (Node's
   // process metrics: open file descriptors, handles, CPU); the stock server has nothing to scrape.
-  // Scraped right before the window, that pause fell into it: the first 100 ms of the window then
-  // held up to 40 % of the samples above the p99, for the project alone. So the scrape comes a
-  // second before the warm-up ends, and the window opens on a server that has caught up.
+  // Scraped right before the window, that pause fell into it, for the project alone: in one round
+  // the first 100 ms of the window held 572 of the 1,486 samples slower than 8 ms (p99 10.4 ms).
+  // So the scrape comes a second before the warm-up ends, and the window opens on a server that
+  // has caught up.
   await sleep(Math.max(0, shape.warmupMs - SCRAPE_SETTLE_MS))
   // Scraping /metrics starts the servers' event-loop histograms afresh, so the next scrape covers
   // the settling second and the window; the persistence histogram is cumulative, so the part from

@@ -102,14 +102,14 @@ export class Metrics implements RoomMetrics {
     })
     // What was handed to prom-client so far; each read adds what was counted since.
     const counted = { client: 0, relay: 0 }
-    const now = (): { client: number; relay: number } => ({ client: this.clientUpdates, relay: this.relayUpdates })
+    const totals = (): { client: number; relay: number } => ({ client: this.clientUpdates, relay: this.relayUpdates })
     new Counter({
       name: 'samenspel_updates_total',
       help: 'Document updates applied: stored from a client here, or received from another instance (what arrived there together comes as one)',
       labelNames: ['source'],
       registers: [this.registry],
       collect() {
-        const { client, relay } = now()
+        const { client, relay } = totals()
         this.inc({ source: 'client' }, client - counted.client)
         this.inc({ source: 'relay' }, relay - counted.relay)
         counted.client = client

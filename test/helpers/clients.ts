@@ -68,8 +68,10 @@ export async function waitFor(check: () => boolean, timeoutMs = 10_000, what = '
   }
 }
 
-/** Polls an asynchronous check (an HTTP request, a query) until it holds. */
-/** Waits until `check` holds; `what` names it in the error (a function is asked at the timeout, for the state then). */
+/**
+ * Polls an asynchronous check (an HTTP request, a query) until it holds; `what` names it in the
+ * error (a function is asked at the timeout, for the state then).
+ */
 export async function until(check: () => Promise<boolean>, what: string | (() => string), timeoutMs = 5000): Promise<void> {
   const start = Date.now()
   while (!(await check())) {

@@ -107,7 +107,10 @@ function walSequence() {
   }
 }
 
-/** Copies what was written since the last checkpoint while `holder` keeps writers out, then restarts (see above). */
+/**
+ * Copies what was written since the last checkpoint while `holder` keeps writers out, then makes
+ * the commit that starts the WAL over (see above); false if it got no chance to.
+ */
 function restartHoldingWriters() {
   if (!holder) {
     holder = configure(new Database(file))
@@ -133,7 +136,7 @@ function restartHoldingWriters() {
 
 /** Frames in the WAL at the last checkpoint reported: an unchanged, fully copied WAL is not reported again. */
 let lastLog = -1
-/** The WAL's checkpoint sequence number at the last checkpoint reported. */
+/** The WAL's checkpoint sequence number at the last checkpoint (undefined until there is a WAL header). */
 let lastSequence = walSequence()
 
 const timer = setInterval(() => {
