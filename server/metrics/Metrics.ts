@@ -100,20 +100,18 @@ export class Metrics implements RoomMetrics {
         this.set(total)
       },
     })
-    // What was handed to prom-client so far; each read adds what was counted since.
-    const counted = { client: 0, relay: 0 }
     const totals = (): { client: number; relay: number } => ({ client: this.clientUpdates, relay: this.relayUpdates })
     new Counter({
       name: 'samenspel_updates_total',
       help: 'Document updates applied: stored from a client here, or received from another instance (what arrived there together comes as one)',
       labelNames: ['source'],
       registers: [this.registry],
+      // Each read sets the series to the totals counted here (no second count to keep in step).
       collect() {
         const { client, relay } = totals()
-        this.inc({ source: 'client' }, client - counted.client)
-        this.inc({ source: 'relay' }, relay - counted.relay)
-        counted.client = client
-        counted.relay = relay
+        this.reset()
+        this.inc({ source: 'client' }, client)
+        this.inc({ source: 'relay' }, relay)
       },
     })
     const recent = this.recent
