@@ -22,6 +22,7 @@ import { mergeStoredUpdates as defaultMerge } from './docState.js'
 import { currentTurn } from '../eventLoopTurn.js'
 import type { RoomSignal } from '../cluster/Relay.js'
 import { prepareMessage, sendPrepared } from './frames.js'
+import { vouch } from './presence.js'
 
 /** Origin of changes that came from another instance (already stored and relayed there). */
 export const REMOTE_ORIGIN = Symbol('remote instance')
@@ -62,16 +63,6 @@ interface Connection {
   readonly awarenessIds: Set<number>
   /** After each send: a failed send ends the connection (one function per connection, not per send). */
   readonly afterSend: (error?: Error) => void
-}
-
-const COLOR = /^#[0-9a-fA-F]{6}$/
-
-/** A presence state with the `user` field replaced by what the server knows of the person. */
-function vouch(state: unknown, identity: MemberIdentity): unknown {
-  if (state === null || typeof state !== 'object' || Array.isArray(state)) return state
-  const claimed = (state as { user?: { color?: unknown } }).user
-  const color = typeof claimed?.color === 'string' && COLOR.test(claimed.color) ? claimed.color : '#1d4ed8'
-  return { ...state, user: { name: identity.name, color, role: identity.role, party: identity.party, userId: identity.userId } }
 }
 
 class ProtocolError extends Error {

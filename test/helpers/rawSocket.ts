@@ -89,3 +89,12 @@ export function awarenessPayload(clientId: number, clock: number, stateJson: str
   return encoding.toUint8Array(encoder)
 }
 
+
+/**
+ * A caret as y-tiptap announces it in presence (`cursor`: anchor and head as
+ * `Y.relativePositionToJSON` writes them), at item `clock` of client 1.
+ */
+export function caretAt(clock: number): { anchor: Record<string, unknown>; head: Record<string, unknown> } {
+  const position = { item: { client: 1, clock }, assoc: 0 }
+  return { anchor: position, head: { ...position } }
+}

@@ -19,6 +19,7 @@ import { appendParagraph } from '../helpers/ydocs.js'
 import {
   awarenessFrame,
   awarenessPayload,
+  caretAt,
   openRawSocket,
   syncUpdateFrame,
   within,
@@ -342,6 +343,26 @@ describe('bad websocket input', () => {
       5000,
       'the raw client\'s presence to vanish',
     )
+    await expectServerAndOthersFine()
+  })
+
+  it('a presence state with a crafted caret reaches the others without it, and without fields the server does not know', async () => {
+    const s = current()
+    const raw = await connectedRawSocket()
+    // Each of these made Tiptap's caret plugin throw in every other member's editor.
+    const crafted: unknown[] = [1, { anchor: 1 }, { anchor: { item: { client: 'a', clock: 0 } }, head: {} }, { anchor: { assoc: 0 } }]
+    for (const [i, cursor] of crafted.entries()) {
+      raw.ws.send(awarenessFrame(awarenessPayload(6000 + i, 1, JSON.stringify({ user: { name: 'Indringer', color: 'red' }, cursor, onbekend: 'x'.repeat(100) }))))
+    }
+    const caret = caretAt(4)
+    raw.ws.send(awarenessFrame(awarenessPayload(6100, 1, JSON.stringify({ user: { name: 'Ruwe client', color: '#123456' }, cursor: caret }))))
+    const states = s.b.provider.awareness.getStates()
+    await waitFor(() => states.has(6100) && crafted.every((_, i) => states.has(6000 + i)), 5000, "the raw client's states at Bram")
+    const admin = s.server.admin.user
+    for (const [i] of crafted.entries()) {
+      expect(states.get(6000 + i)).toEqual({ user: { name: admin.name, color: '#1d4ed8', role: expect.any(String), party: expect.any(String), userId: admin.id } })
+    }
+    expect(states.get(6100)).toEqual({ user: expect.objectContaining({ name: admin.name, color: '#123456' }), cursor: caret })
     await expectServerAndOthersFine()
   })
 

@@ -16,7 +16,7 @@ import { articleFragment, readMeta, readOutline, renameArticle, setMetaField } f
 import { SESSION_COOKIE } from '../../server/http/requestAuth.js'
 import { api, addMember, createStatute, createTestUser, startTestServer, type TestServer, type TestUser } from '../helpers/server.js'
 import { connectClient, stateOf, synced, waitFor, type TestClient } from '../helpers/clients.js'
-import { awarenessFrame, awarenessPayload, openRawSocket, syncUpdateFrame, within, type CloseInfo, type RawSocket } from '../helpers/rawSocket.js'
+import { awarenessFrame, awarenessPayload, caretAt, openRawSocket, syncUpdateFrame, within, type CloseInfo, type RawSocket } from '../helpers/rawSocket.js'
 import { updateFrom } from '../helpers/bystanders.js'
 import { appendParagraph } from '../helpers/ydocs.js'
 import { signIn } from '../helpers/http.js'
@@ -356,7 +356,7 @@ describe('presence', () => {
     attacker.ws.close(1000)
     await within(attacker.closed, 5000, 'the attacker to close')
     // Anna's own next change still arrives, so relaying works and nothing was lost in between.
-    anna.provider.awareness.setLocalStateField('cursor', { anchor: 1 })
+    anna.provider.awareness.setLocalStateField('cursor', caretAt(1))
     await waitFor(() => seen.length > 0, 5000, "Anna's cursor at the observer")
 
     expect(seen.filter((s) => s === 'removed')).toEqual([])
@@ -376,7 +376,7 @@ describe('presence', () => {
     tabB.provider.awareness.setLocalStateField('user', { name: 'Anna', color: '#0000aa' })
     // Each tab has received the other's state, and y-websocket passed it back to the server.
     await waitFor(() => presenceOf(tabB, tabA.doc.clientID) !== undefined && presenceOf(tabA, tabB.doc.clientID) !== undefined, 5000, 'each tab to see the other')
-    tabA.provider.awareness.setLocalStateField('cursor', { anchor: 1 })
+    tabA.provider.awareness.setLocalStateField('cursor', caretAt(1))
     await waitFor(() => (presenceOf(tabB, tabA.doc.clientID) as { cursor?: unknown } | undefined)?.cursor !== undefined, 5000, "tab A's cursor at tab B")
     // Tab B closes. Tab A's presence stays, at the server and for the others: not even a moment
     // away (the server removes what a closed socket spoke for in one message, which the observer
@@ -410,7 +410,7 @@ describe('presence', () => {
     // Anna comes back and moves her cursor.
     anna.provider.connect()
     await synced(anna)
-    anna.provider.awareness.setLocalStateField('cursor', { anchor: 2 })
+    anna.provider.awareness.setLocalStateField('cursor', caretAt(2))
     await waitFor(() => (presenceOf(observer, anna.doc.clientID)?.user?.userId as string | undefined) === people.redacteur.user.id, 5000, "Anna's own presence at the observer")
     for (const state of seen) {
       if (state !== 'removed') expect((state as { user: { userId: string } }).user.userId).toBe(people.redacteur.user.id)
@@ -443,7 +443,7 @@ describe('membership changes while connected', () => {
     expect(rik.provider.shouldConnect).toBe(true)
     // The others see the person again, now as lezer, from their next presence change on (a
     // y-websocket client announces itself again with its old clock, which the others already saw).
-    rik.provider.awareness.setLocalStateField('cursor', { anchor: 3 })
+    rik.provider.awareness.setLocalStateField('cursor', caretAt(3))
     await waitFor(() => presenceOf(observer, rik.doc.clientID)?.user?.role === 'lezer', 5000, 'the new role in presence')
 
     appendParagraph(rik.doc, articleId, 'Na de degradatie')
