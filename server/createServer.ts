@@ -35,6 +35,8 @@ export interface SamenspelServer {
   readonly statutes: StatuteService
   readonly relay: Relay
   readonly metrics: Metrics
+  /** Live event streams (Server-Sent Events) per statute. */
+  readonly events: EventHub
   /** The address it listens on, e.g. http://127.0.0.1:8080 */
   readonly url: string
   /** Stores what is pending, closes connections (clients reconnect) and storage. */
@@ -129,12 +131,19 @@ export async function startServer(config: Config, options: { store?: Storage } =
   app.log.info(`${templates.themes.length} thema's met ${templates.themes.reduce((n, t) => n + t.articles.length, 0)} modelartikelen geladen`)
   if (created) app.log.info(`Beheerder ${created.email} aangemaakt uit SAMENSPEL_ADMIN_EMAIL`)
   const collaboration = createCollaborationServer(registry, { maxMessageBytes: config.maxMessageBytes, logger, heartbeatMs: config.heartbeatMs, auth, access, allowedOrigins })
-  // Someone's access changed: their open connections end and reconnect with the new rights.
-  // On every instance (the registry tells the others through the relay).
-  access.onMembershipChanged((statuteId, userId) => registry.disconnectUser(userId, statuteId))
+  // Someone's access changed: their open connections and event streams end and reconnect with the
+  // new rights. On every instance (the registry tells the others through the relay; EventHub
+  // listens for the same relay event).
+  access.onMembershipChanged((statuteId, userId) => {
+    registry.disconnectUser(userId, statuteId)
+    events.endFor(userId, statuteId)
+  })
   // Signed out, new password, revoked token: the person's connections reconnect and authenticate
   // again, so a revoked credential stops working on open sockets too.
-  auth.onCredentialsChanged((userId) => registry.disconnectUser(userId, null))
+  auth.onCredentialsChanged((userId) => {
+    registry.disconnectUser(userId, null)
+    events.endFor(userId, null)
+  })
   app.server.on('upgrade', collaboration.handleUpgrade)
 
   await app.listen({ port: config.port, host: config.host })
@@ -153,5 +162,5 @@ export async function startServer(config: Config, options: { store?: Storage } =
     })()
     return closed
   }
-  return { app, store, rooms: registry, statutes, auth, access, templates, agreements, relay, metrics, url, close }
+  return { app, store, rooms: registry, statutes, auth, access, templates, agreements, relay, metrics, events, url, close }
 }

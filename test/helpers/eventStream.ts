@@ -15,6 +15,8 @@ export interface EventStream {
   readonly status: number
   readonly contentType: string | null
   readonly events: SseEvent[]
+  /** Whether the server ended the stream (not counting close()). */
+  readonly ended: boolean
   /** Resolves once the server's greeting arrived (the subscription is in place). */
   connected(): Promise<void>
   close(): void
@@ -25,6 +27,7 @@ export async function listenToEvents(server: { url: string }, statuteId: string,
   const response = await fetch(`${server.url}/api/statutes/${statuteId}/events`, { headers: { authorization: `Bearer ${token}` }, signal: abort.signal })
   const events: SseEvent[] = []
   let greeted = false
+  let ended = false
   if (response.ok && response.body) {
     const reader = response.body.getReader()
     const decoder = new TextDecoder()
@@ -33,7 +36,10 @@ export async function listenToEvents(server: { url: string }, statuteId: string,
       try {
         for (;;) {
           const { value, done } = await reader.read()
-          if (done) return
+          if (done) {
+            ended = true
+            return
+          }
           buffer += decoder.decode(value, { stream: true })
           let end: number
           while ((end = buffer.indexOf('\n\n')) >= 0) {
@@ -60,6 +66,9 @@ export async function listenToEvents(server: { url: string }, statuteId: string,
     status: response.status,
     contentType: response.headers.get('content-type'),
     events,
+    get ended() {
+      return ended
+    },
     connected: () => waitFor(() => greeted, 5_000, 'event stream greeting'),
     close: () => abort.abort(),
   }

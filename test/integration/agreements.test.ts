@@ -99,10 +99,15 @@ function clientFingerprint(doc: Y.Doc, articleId: string): string {
 
 const listen = (server: Server, id: string, token: string) => listenToEvents(server, id, token)
 
-/** Proves that everything `writer` sent before now was handled by the server: a presence marker sent after it reaches `observer`. */
+/**
+ * Proves that everything `writer` sent before now was handled by the server: a presence change
+ * sent after it reaches `observer`. The marker travels as the type name of a caret, since the
+ * server passes on no presence fields but the person and the caret (server/collaboration/presence.ts).
+ */
 async function roundTrip(writer: TestClient, observer: TestClient, marker: string): Promise<void> {
-  writer.provider.awareness.setLocalStateField('marker', marker)
-  await waitFor(() => (observer.provider.awareness.getStates().get(writer.doc.clientID) as { marker?: string } | undefined)?.marker === marker, 10_000, `presence marker ${marker}`)
+  writer.provider.awareness.setLocalStateField('cursor', { anchor: { tname: marker }, head: { tname: marker } })
+  const seen = (): unknown => (observer.provider.awareness.getStates().get(writer.doc.clientID) as { cursor?: { anchor?: { tname?: string } } } | undefined)?.cursor?.anchor?.tname
+  await waitFor(() => seen() === marker, 10_000, `presence marker ${marker}`)
 }
 
 /** Counts the connections of a client that ended (the server closed them, e.g. on a phase change). */

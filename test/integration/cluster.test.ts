@@ -147,6 +147,22 @@ describe('two instances, one database, one Redis', () => {
     await waitFor(() => onB.provider.wsconnected === false, 10_000, 'disconnected')
   })
 
+  it('ends a removed member’s event stream on the other instance', async () => {
+    const id = await createStatute(a)
+    const editor = await createTestUser(a, 'Raadslid Stroom')
+    await addMember(a, id, editor, 'redacteur', 'Raad')
+    const streamOnB = await listenToEvents(b, id, editor.token)
+    await streamOnB.connected()
+    const adminOnB = await listenToEvents(b, id, a.admin.token)
+    await adminOnB.connected()
+    const removed = await api(a, 'DELETE', `/api/statutes/${id}/members/${editor.user.id}`)
+    expect(removed.status).toBe(204)
+    await waitFor(() => streamOnB.ended, 10_000, "the removed member's stream on B to end")
+    expect(adminOnB.ended).toBe(false)
+    expect(b.events.subscriberCount).toBe(1)
+    adminOnB.close()
+  })
+
   it('repairs from storage what a lost Redis connection missed', async () => {
     const id = await createStatute(a)
     const onA = client(a, id)

@@ -128,18 +128,40 @@ export function agreementRoutes(app: FastifyInstance, deps: RouteDeps): void {
     return { from: query.from, to: query.to, articles: compareSnapshots(await load(query.from), await load(query.to)) }
   })
 
-  // Live events (Server-Sent Events): new agreements, phase changes, new versions.
+  // Live events (Server-Sent Events): new agreements, phase changes, new versions. The stream
+  // ends when the person's access changes (EventHub.endFor); the browser reconnects and is
+  // checked again.
   app.get('/api/statutes/:id/events', async (request, reply) => {
     const { id: statuteId } = parse(statuteParams, request.params)
-    await deps.access.member(request.principal, statuteId)
-    reply.hijack()
     const raw = reply.raw
+    // Listening before the membership check: a browser that goes away meanwhile must not leave a
+    // subscription (and its keep-alive timer) behind.
+    let gone = false
+    const onGone = (): void => {
+      gone = true
+    }
+    raw.once('close', onGone)
+    try {
+      await deps.access.member(request.principal, statuteId)
+    } catch (error) {
+      raw.off('close', onGone)
+      throw error
+    }
+    reply.hijack()
+    if (gone || raw.destroyed) return
     raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' })
     raw.write(': verbonden\n\n')
-    const unsubscribe = deps.events.subscribe(statuteId, (event) => raw.write(`event: ${event.type}\ndata: ${JSON.stringify(event.data ?? null)}\n\n`))
     const keepAlive = setInterval(() => raw.write(': \n\n'), 25_000)
     keepAlive.unref()
-    request.raw.on('close', () => {
+    const unsubscribe = deps.events.subscribe(statuteId, {
+      userId: request.principal!.user.id,
+      deliver: (event) => raw.write(`event: ${event.type}\ndata: ${JSON.stringify(event.data ?? null)}\n\n`),
+      end: () => {
+        clearInterval(keepAlive)
+        raw.end()
+      },
+    })
+    raw.once('close', () => {
       clearInterval(keepAlive)
       unsubscribe()
     })
