@@ -14,6 +14,11 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   /** Largest websocket message in bytes. */
   MAX_MESSAGE_BYTES: int(DEFAULT_LIMITS.maxMessageBytes, 1024, 64 * 1024 * 1024),
+  /**
+   * Most bytes waiting to be sent to one websocket (a client that does not read, or reads far
+   * slower than the statute changes); past it the connection is cut and the client reconnects.
+   */
+  MAX_BUFFERED_BYTES: int(16 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
   /** Largest JSON body in bytes. */
   MAX_BODY_BYTES: int(DEFAULT_LIMITS.maxBodyBytes, 1024, 16 * 1024 * 1024),
   /** Compact a statute's update log once it holds this many updates. */
@@ -78,6 +83,7 @@ export interface Config {
   readonly host: string
   readonly dataDir: string
   readonly maxMessageBytes: number
+  readonly maxBufferedBytes: number
   readonly maxBodyBytes: number
   readonly compactAfterUpdates: number
   readonly roomIdleMs: number
@@ -123,6 +129,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     dataDir: path.resolve(e.DATA_DIR),
     maxMessageBytes: e.MAX_MESSAGE_BYTES,
+    maxBufferedBytes: e.MAX_BUFFERED_BYTES,
     maxBodyBytes: e.MAX_BODY_BYTES,
     compactAfterUpdates: e.COMPACT_AFTER_UPDATES,
     roomIdleMs: e.ROOM_IDLE_MS,

@@ -71,6 +71,7 @@ export async function startServer(config: Config, options: { store?: Storage } =
   const metrics = new Metrics({ rooms: () => rooms!, relay, storage: config.databaseUrl ? 'postgres' : 'sqlite' })
   rooms = new RoomRegistry(store, {
     maxMessageBytes: config.maxMessageBytes,
+    maxBufferedBytes: config.maxBufferedBytes,
     compactAfterUpdates: config.compactAfterUpdates,
     roomIdleMs: config.roomIdleMs,
     logger,

@@ -21,7 +21,7 @@ import type { MemberIdentity } from '../../model/roles.js'
 import { mergeStoredUpdates as defaultMerge } from './docState.js'
 import { currentTurn } from '../eventLoopTurn.js'
 import type { RoomSignal } from '../cluster/Relay.js'
-import { prepareMessage, sendPrepared } from './frames.js'
+import { prepareMessage, sendPrepared, type PreparedMessage } from './frames.js'
 import { vouch } from './presence.js'
 
 /** Origin of changes that came from another instance (already stored and relayed there). */
@@ -45,6 +45,11 @@ export interface RoomLogger {
 
 export interface RoomOptions {
   readonly maxMessageBytes: number
+  /**
+   * Most bytes waiting to be sent to one connection before it is cut (DEFAULT_MAX_BUFFERED_BYTES):
+   * a client that does not read must not make the server hold everything meant for it.
+   */
+  readonly maxBufferedBytes?: number
   readonly compactAfterUpdates: number
   /** Called when the last connection leaves. */
   readonly onIdle: (room: Room) => void
@@ -63,6 +68,12 @@ interface Connection {
   readonly awarenessIds: Set<number>
   /** After each send: a failed send ends the connection (one function per connection, not per send). */
   readonly afterSend: (error?: Error) => void
+  /**
+   * A sync step 1 of this connection waits in the queue for its reply. Further ones are not queued
+   * meanwhile: that reply, made when its turn comes, holds everything they would ask for. So a
+   * client repeating the 4-byte request cannot make the server encode the whole statute for each.
+   */
+  syncReplyPending: boolean
 }
 
 class ProtocolError extends Error {
@@ -110,6 +121,8 @@ const handOffsAtTurnEnd = new HandOffs(setImmediate)
 
 /** How long after the last change the statute list's summary (title, time) is refreshed. */
 const SUMMARY_DELAY_MS = 1000
+/** RoomOptions.maxBufferedBytes by default: far above a statute's whole text (a few hundred KB). */
+export const DEFAULT_MAX_BUFFERED_BYTES = 16 * 1024 * 1024
 
 export class Room {
   readonly awareness: awarenessProtocol.Awareness
@@ -177,6 +190,7 @@ export class Room {
       identity,
       canEdit,
       awarenessIds: new Set(),
+      syncReplyPending: false,
       afterSend: (error) => {
         if (error) this.removeConnection(ws)
       },
@@ -226,9 +240,13 @@ export class Room {
       const stateVector = decoding.readVarUint8Array(decoder)
       // Validate now so a broken state vector is rejected at once, not inside the queue.
       Y.decodeStateVector(stateVector)
+      const connection = this.connections.get(ws)
+      if (!connection || connection.syncReplyPending) return
+      connection.syncReplyPending = true
       this.enqueue(ws, async () => {
         // The reply holds only stored state: what is applied gets stored first (the queue waits).
         await this.allStored()
+        connection.syncReplyPending = false
         const encoder = encoding.createEncoder()
         encoding.writeVarUint(encoder, MessageType.sync)
         syncProtocol.writeSyncStep2(encoder, this.doc, stateVector)
@@ -414,7 +432,7 @@ export class Room {
     syncProtocol.writeUpdate(encoder, update)
     // Framed once for everyone (frames.ts).
     const message = prepareMessage(encoding.toUint8Array(encoder))
-    for (const [ws, connection] of this.connections) if (ws !== from) sendPrepared(ws, message, connection.afterSend)
+    for (const [ws, connection] of this.connections) if (ws !== from) this.deliver(ws, connection, message)
   }
 
   /**
@@ -500,7 +518,7 @@ export class Room {
   private readonly relayAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void => {
     const payload = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...added, ...updated, ...removed])
     const message = prepareMessage(this.awarenessFrame(payload))
-    for (const [ws, connection] of this.connections) sendPrepared(ws, message, connection.afterSend)
+    for (const [ws, connection] of this.connections) this.deliver(ws, connection, message)
     // Presence announced (or ended) here is passed on to the other instances, vouched already.
     if (origin !== REMOTE_ORIGIN && this.options.publish && !this.destroyed) this.options.publish({ kind: 'awareness', data: payload })
   }
@@ -554,7 +572,23 @@ export class Room {
   /** One message to one connection, through the same path as relays (frames.ts). */
   private send(ws: WebSocket, message: Uint8Array): void {
     const connection = this.connections.get(ws)
-    if (connection) sendPrepared(ws, prepareMessage(message), connection.afterSend)
+    if (connection) this.deliver(ws, connection, prepareMessage(message))
+  }
+
+  /**
+   * Sends `message` to one connection, unless more than maxBufferedBytes already wait to be sent
+   * to it: a client that stopped reading (or reads far slower than the statute changes) is cut
+   * off, not buffered for without end. It reconnects and syncs what it missed.
+   */
+  private deliver(ws: WebSocket, connection: Connection, message: PreparedMessage): void {
+    const limit = this.options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES
+    if (ws.bufferedAmount <= limit) {
+      sendPrepared(ws, message, connection.afterSend)
+      return
+    }
+    this.options.logger.warn({ room: this.id, user: connection.identity.userId, buffered: ws.bufferedAmount, limit }, 'cut off a connection that does not read what is sent to it')
+    ws.terminate()
+    this.removeConnection(ws)
   }
 
   private removeConnection(ws: WebSocket): void {

@@ -10,6 +10,8 @@ import { LocalRelay, type ClusterEvent, type Relay, type RoomSignal } from '../c
 
 export interface RoomRegistryOptions {
   readonly maxMessageBytes: number
+  /** See RoomOptions.maxBufferedBytes. */
+  readonly maxBufferedBytes?: number
   readonly compactAfterUpdates: number
   readonly roomIdleMs: number
   readonly logger: RoomLogger
@@ -145,6 +147,7 @@ export class RoomRegistry {
     )
     const loaded = new Room(id, doc, this.store, stored.logLength, {
       maxMessageBytes: this.options.maxMessageBytes,
+      ...(this.options.maxBufferedBytes !== undefined ? { maxBufferedBytes: this.options.maxBufferedBytes } : {}),
       compactAfterUpdates: this.options.compactAfterUpdates,
       logger: this.options.logger,
       onIdle: (idle) => this.touch(idle),
