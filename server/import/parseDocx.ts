@@ -30,6 +30,7 @@
  * Refused: more than 10 MB, or more than 200 MB unpacked or 25 MB of XML (413), and anything that is
  * not a readable .docx (400 invalid_docx), with a hint for old binary Word files (.doc).
  */
+import { inflateRawSync } from 'node:zlib'
 import mammoth from 'mammoth'
 import { DomUtils, ElementType, parseDocument } from 'htmlparser2'
 import type { RichTextDoc, RichTextMark, RichTextNode } from '../../model/richText.js'
@@ -97,12 +98,46 @@ function checkContainer(bytes: Uint8Array): void {
     throw invalidDocx('Het is een RTF-bestand. Open het in Word en kies "Opslaan als" → Word-document (.docx).', 'rtf')
   }
   if (!startsWith(0x50, 0x4b, 0x03, 0x04)) throw invalidDocx(undefined, 'not-a-zip')
-  const unpacked = unpackedSize(bytes)
-  if (unpacked.total > MAX_UNPACKED_BYTES || unpacked.xml > MAX_XML_BYTES) throw payloadTooLarge('Het bestand is uitgepakt te groot om in te lezen.')
+  checkUnpackedSizes(bytes)
 }
 
-/** The sums of the uncompressed sizes in the zip's central directory (all, and XML parts); throws invalid_docx if there is none. */
-function unpackedSize(bytes: Uint8Array): { total: number; xml: number } {
+interface ZipEntry {
+  readonly name: string
+  readonly method: number
+  readonly compressedSize: number
+  /** The unpacked size the zip declares (Infinity: a ZIP64 size, which no Word document needs). */
+  readonly size: number
+  readonly localHeader: number
+}
+
+const ZIP_STORED = 0
+const ZIP_DEFLATED = 8
+
+/**
+ * Refuses a zip that unpacks to more than MAX_UNPACKED_BYTES (MAX_XML_BYTES of XML), by the sizes
+ * it declares and by what it really holds. JSZip (inside mammoth) reads every central-directory
+ * record there is, whatever count the end record gives, and unpacks a whole entry before it
+ * compares the result with the declared size; so a zip declaring small sizes (or no entries at
+ * all) could make it unpack gigabytes. Here the records are read as JSZip reads them, the count
+ * must match, and each entry is unpacked once, never beyond its declared size, before mammoth
+ * sees the file. That costs one extra unpacking of what mammoth unpacks anyway.
+ */
+function checkUnpackedSizes(bytes: Uint8Array): void {
+  const entries = centralDirectory(bytes)
+  let total = 0
+  let xml = 0
+  for (const entry of entries) {
+    total += entry.size
+    if (/\.(xml|rels)$/i.test(entry.name)) xml += entry.size
+  }
+  if (total > MAX_UNPACKED_BYTES || xml > MAX_XML_BYTES) throw payloadTooLarge('Het bestand is uitgepakt te groot om in te lezen.')
+  for (const entry of entries) {
+    if (unpackedSize(bytes, entry) !== entry.size) throw invalidDocx(undefined, 'corrupt-zip')
+  }
+}
+
+/** The zip's central directory, read as JSZip reads it; throws invalid_docx if it is missing or inconsistent. */
+function centralDirectory(bytes: Uint8Array): ZipEntry[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   // The end-of-central-directory record sits at the end, before a comment of at most 64 KB.
   let eocd = -1
@@ -113,22 +148,46 @@ function unpackedSize(bytes: Uint8Array): { total: number; xml: number } {
     }
   }
   if (eocd < 0) throw invalidDocx(undefined, 'not-a-zip')
-  const entries = view.getUint16(eocd + 10, true)
+  const declaredCount = view.getUint16(eocd + 10, true)
   let offset = view.getUint32(eocd + 16, true)
-  let total = 0
-  let xml = 0
-  for (let n = 0; n < entries; n++) {
-    if (offset + 46 > bytes.length || view.getUint32(offset, true) !== 0x02014b50) throw invalidDocx(undefined, 'corrupt-zip')
+  const entries: ZipEntry[] = []
+  while (offset + 4 <= bytes.length && view.getUint32(offset, true) === 0x02014b50) {
+    if (offset + 46 > bytes.length || entries.length >= 0xffff) throw invalidDocx(undefined, 'corrupt-zip')
     const raw = view.getUint32(offset + 24, true)
-    // 0xFFFFFFFF: the real size is in a ZIP64 field; no Word document needs that.
-    const size = raw === 0xffffffff ? Number.POSITIVE_INFINITY : raw
     const nameLength = view.getUint16(offset + 28, true)
-    const name = new TextDecoder().decode(bytes.subarray(offset + 46, Math.min(bytes.length, offset + 46 + nameLength)))
-    total += size
-    if (/\.(xml|rels)$/i.test(name)) xml += size
+    entries.push({
+      name: new TextDecoder().decode(bytes.subarray(offset + 46, Math.min(bytes.length, offset + 46 + nameLength))),
+      method: view.getUint16(offset + 10, true),
+      compressedSize: view.getUint32(offset + 20, true),
+      size: raw === 0xffffffff ? Number.POSITIVE_INFINITY : raw,
+      localHeader: view.getUint32(offset + 42, true),
+    })
     offset += 46 + nameLength + view.getUint16(offset + 30, true) + view.getUint16(offset + 32, true)
   }
-  return { total, xml }
+  if (entries.length === 0 || entries.length !== declaredCount) throw invalidDocx(undefined, 'corrupt-zip')
+  return entries
+}
+
+/**
+ * What one entry really unpacks to, counted at most to one byte past its declared size (so a
+ * lying entry costs no more than an honest one); -1 if it cannot be read.
+ */
+function unpackedSize(bytes: Uint8Array, entry: ZipEntry): number {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const at = entry.localHeader
+  if (at + 30 > bytes.length || view.getUint32(at, true) !== 0x04034b50) return -1
+  const start = at + 30 + view.getUint16(at + 26, true) + view.getUint16(at + 28, true)
+  const end = start + entry.compressedSize
+  if (end > bytes.length) return -1
+  const data = bytes.subarray(start, end)
+  if (entry.method === ZIP_STORED) return data.length
+  if (entry.method !== ZIP_DEFLATED) return -1
+  try {
+    return inflateRawSync(data, { maxOutputLength: entry.size + 1 }).length
+  } catch {
+    // More than declared (ERR_BUFFER_TOO_LARGE), or not deflate data at all.
+    return -1
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

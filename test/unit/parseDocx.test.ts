@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { Document, HeadingLevel, Packer, Paragraph, TextRun } from 'docx'
+import JSZip from 'jszip'
 import { parseDocx } from '../../server/import/parseDocx.js'
 import { AppError } from '../../server/errors.js'
 import { IMPORT_LIMITS } from '../../model/imported.js'
@@ -29,6 +30,18 @@ async function refusal(bytes: Uint8Array): Promise<AppError> {
   )
   expect(error).toBeInstanceOf(AppError)
   return error as AppError
+}
+
+/** Runs `patch` with the offset of `name`'s central-directory record; false if there is none. */
+function patchCentralDirectory(bytes: Buffer, name: string, patch: (at: number) => void): boolean {
+  const wanted = Buffer.from(name)
+  for (let i = 0; i < bytes.length - 46; i++) {
+    if (bytes.readUInt32LE(i) === 0x02014b50 && bytes.subarray(i + 46, i + 46 + wanted.length).equals(wanted)) {
+      patch(i)
+      return true
+    }
+  }
+  return false
 }
 
 describe('parseDocx', () => {
@@ -181,6 +194,33 @@ describe('parseDocx', () => {
     expect(patched).toBe(true)
     const error = await refusal(bytes)
     expect([error.status, error.code]).toEqual([413, 'payload_too_large'])
+  })
+
+  it('refuses, before mammoth unpacks anything, a zip whose entry unpacks to more than it declares', async () => {
+    // A small file whose document.xml holds 8 MB of one letter (packed to a few KB) but declares
+    // 1,000 bytes: JSZip would unpack all of it before noticing; the check stops after 1,001.
+    const zip = new JSZip()
+    zip.file('[Content_Types].xml', '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+    zip.file('word/document.xml', 'a'.repeat(8 * 1024 * 1024))
+    const bytes = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' })
+    expect(bytes.length).toBeLessThan(64 * 1024)
+    expect(patchCentralDirectory(bytes, 'word/document.xml', (at) => bytes.writeUInt32LE(1000, at + 24))).toBe(true)
+    const error = await refusal(bytes)
+    expect([error.status, error.code, error.details]).toEqual([400, 'invalid_docx', { reason: 'corrupt-zip' }])
+  })
+
+  it('refuses a zip whose end record counts no entries, or fewer than it holds (JSZip would read them all)', async () => {
+    for (const count of [0, 2]) {
+      const bytes = Buffer.from(await gedragscodeDocx())
+      const eocd = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]))
+      expect(eocd).toBeGreaterThan(0)
+      bytes.writeUInt16LE(count, eocd + 8)
+      bytes.writeUInt16LE(count, eocd + 10)
+      const error = await refusal(bytes)
+      expect([count, error.status, error.code, error.details]).toEqual([count, 400, 'invalid_docx', { reason: 'corrupt-zip' }])
+    }
+    // The same file unpatched is read (control case).
+    expect((await parseDocx(await gedragscodeDocx())).chapters.length).toBeGreaterThan(0)
   })
 
   it('tells that an old .doc file must be saved as .docx, and refuses more than 10 MB', async () => {
