@@ -65,3 +65,9 @@ export const invitationBody = z.strictObject({ email, role: z.enum(ROLES), party
 export const invitationParams = z.strictObject({ id, invitationId: id })
 export const invitationToken = z.strictObject({ token: z.string().min(20).max(100).regex(/^[A-Za-z0-9_-]+$/, 'Ongeldige link.') })
 export const acceptInvitationBody = z.strictObject({ name: personName.optional(), password: password.optional() })
+
+/**
+ * A version's number (1, 2, …). At most 2,147,483,647: PostgreSQL stores it as an INTEGER, and a
+ * larger number in a query would be a database error (500) instead of "no such version".
+ */
+export const versionNumber = z.coerce.number().int().min(1).max(2_147_483_647)

@@ -516,6 +516,18 @@ describe('bad HTTP input', () => {
     await expectServerAndOthersFine()
   })
 
+  it('a version number beyond what can be stored (3000000000) gives 400, not a database error', async () => {
+    const id = current().statuteId
+    for (const path of [`/api/statutes/${id}/versions/3000000000`, `/api/statutes/${id}/compare?from=3000000000`, `/api/statutes/${id}/export.docx?version=3000000000`]) {
+      const response = await request('GET', path)
+      expect(response.status, path).toBe(400)
+      expect(response.body.code, path).toBe('bad_request')
+    }
+    // The largest storable number is simply not there.
+    expect((await request('GET', `/api/statutes/${id}/versions/2147483647`)).status).toBe(404)
+    await expectServerAndOthersFine()
+  })
+
   it('an unknown /api route gives 404 JSON', async () => {
     for (const [method, path] of [
       ['GET', '/api/onbekend'],

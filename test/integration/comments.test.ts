@@ -616,6 +616,8 @@ describe('validation', () => {
       ['anchor without end', 'POST', threadsPath(), { articleId, body: 'Hallo', anchor: { start: relative } }],
       ['anchor with an unknown field', 'POST', threadsPath(), { articleId, body: 'Hallo', anchor: { start: relative, end: relative, middle: relative } }],
       ['anchor not an object', 'POST', threadsPath(), { articleId, body: 'Hallo', anchor: 'regel 3' }],
+      // 100,000 levels of arrays in 200 KB (under the body limit): JSON.stringify would overflow the stack.
+      ['anchor nested very deeply', 'POST', threadsPath(), `{"articleId":"${articleId}","body":"Hallo","anchor":{"start":{"a":${'['.repeat(100_000)}${']'.repeat(100_000)}},"end":${JSON.stringify(relative)}}}`],
       ['quote too long', 'POST', threadsPath(), { articleId, body: 'Hallo', quote: 'q'.repeat(2001) }],
       ['mentions not a list', 'POST', threadsPath(), { articleId, body: 'Hallo', mentions: people.redacteur.user.id }],
       ['bad mention id', 'POST', threadsPath(), { articleId, body: 'Hallo', mentions: ['Rik!'] }],

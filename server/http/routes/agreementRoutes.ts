@@ -10,13 +10,13 @@ import { badRequest, notFound } from '../../errors.js'
 import { DECISIONS, PHASES } from '../../storage/AgreementStore.js'
 import { compareSnapshots } from '../../versions/compareSnapshots.js'
 import { requirePrincipal } from '../requestAuth.js'
-import { statuteParams } from '../schemas.js'
+import { statuteParams, versionNumber } from '../schemas.js'
 import { parse } from '../validation.js'
 import type { RouteDeps } from './deps.js'
 
 const id = z.string().regex(ID_PATTERN, 'Ongeldige id.')
 const articleParams = z.strictObject({ id, articleId: id })
-const versionParams = z.strictObject({ id, number: z.coerce.number().int().min(1) })
+const versionParams = z.strictObject({ id, number: versionNumber })
 const decisionBody = z.strictObject({
   party: id,
   decision: z.enum(DECISIONS),
@@ -30,7 +30,7 @@ const versionBody = z.strictObject({ label: z.string().trim().min(1, 'Geef de ve
 const settingsBody = z.strictObject({ evaluationDate: date.nullable() })
 const partyParams = z.strictObject({ id, partyId: id })
 const partyRuleBody = z.strictObject({ rule: z.enum(['all', 'quorum']), quorum: z.number().int().min(1).max(100).nullable().default(null) })
-const compareQuery = z.strictObject({ from: z.union([z.literal('current'), z.coerce.number().int().min(1)]), to: z.union([z.literal('current'), z.coerce.number().int().min(1)]).default('current') })
+const compareQuery = z.strictObject({ from: z.union([z.literal('current'), versionNumber]), to: z.union([z.literal('current'), versionNumber]).default('current') })
 
 export function agreementRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { agreements } = deps

@@ -12,8 +12,17 @@ import type { RouteDeps } from './deps.js'
 const id = z.string().regex(ID_PATTERN, 'Ongeldige id.')
 const body = z.string().trim().min(1, 'Schrijf een reactie.').max(5000)
 const mentions = z.array(id).max(50).default([])
-/** Relative positions as Yjs writes them (JSON); kept as given, at most a few KB. */
-const relativePosition = z.record(z.string(), z.unknown()).refine((v) => JSON.stringify(v).length < 2000, 'Anker te groot.')
+/**
+ * Whether `value` nests at most `levels` deep. Checked before JSON.stringify, which recurses: a
+ * body of 100,000 nested arrays (200 KB) would overflow its stack.
+ */
+function nestsAtMost(value: unknown, levels: number): boolean {
+  if (value === null || typeof value !== 'object') return true
+  if (levels === 0) return false
+  return Object.values(value).every((child) => nestsAtMost(child, levels - 1))
+}
+/** Relative positions as Yjs writes them (JSON, two levels); kept as given, at most a few KB. */
+const relativePosition = z.record(z.string(), z.unknown()).refine((v) => nestsAtMost(v, 8) && JSON.stringify(v).length < 2000, 'Anker te groot.')
 const startBody = z.strictObject({
   articleId: id,
   anchor: z.strictObject({ start: relativePosition, end: relativePosition }).nullable().optional(),

@@ -10,13 +10,13 @@ import { actorOf } from '../../access/AccessService.js'
 import { buildExportInput, exportFileName } from '../../export/exportInput.js'
 import { exportDocx } from '../../export/exportDocx.js'
 import { notFound } from '../../errors.js'
-import { statuteParams } from '../schemas.js'
+import { statuteParams, versionNumber } from '../schemas.js'
 import { parse } from '../validation.js'
 import type { RouteDeps } from './deps.js'
 
 const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true')
 const exportQuery = z.strictObject({
-  version: z.coerce.number().int().min(1).optional(),
+  version: versionNumber.optional(),
   comments: flag.default(false),
   agreements: flag.default(false),
   toelichting: flag.default(true),
