@@ -104,6 +104,7 @@ export class AccessService {
     if (!result.ok) throw result.reason === 'not_member' ? notMemberOfStatute() : lastBeheerder()
     const { before, after = before } = result
     await this.audit.record(actor, 'member.changed', statuteId, { userId, from: { role: before.role, partyId: before.partyId, canAgree: before.canAgree }, to: { role: after.role, partyId: after.partyId, canAgree: after.canAgree } })
+    if (before.role === 'beheerder' && after.role !== 'beheerder') await this.revokeInvitationsBy(actor, statuteId, userId)
     this.changed(statuteId, userId)
     return after
   }
@@ -112,7 +113,24 @@ export class AccessService {
     const result = await this.access.removeMembership(statuteId, userId)
     if (!result.ok) throw result.reason === 'not_member' ? notMemberOfStatute() : lastBeheerder()
     await this.audit.record(actor, 'member.removed', statuteId, { userId, role: result.before.role })
+    await this.revokeInvitationsBy(actor, statuteId, userId)
     this.changed(statuteId, userId)
+  }
+
+  /**
+   * Revokes the open invitations someone made, when they are no longer a beheerder of the statute
+   * (removed or given another role): otherwise a beheerder about to be removed could invite a
+   * second address of their own and come back with it. The other beheerders see the revoked
+   * invitations in the list and in the audit log, and can invite again.
+   */
+  private async revokeInvitationsBy(actor: Actor, statuteId: string, userId: string): Promise<void> {
+    const now = new Date()
+    for (const invitation of await this.access.listInvitations(statuteId)) {
+      if (invitation.createdBy !== userId || invitation.acceptedAt || invitation.revokedAt || Date.parse(invitation.expiresAt) <= now.getTime()) continue
+      if (await this.access.revokeInvitation(statuteId, invitation.id, now.toISOString())) {
+        await this.audit.record(actor, 'invitation.revoked', statuteId, { invitationId: invitation.id, because: 'inviter-no-longer-beheerder', inviter: userId })
+      }
+    }
   }
 
   /** Creates an invitation; the one-time token is returned once and only its hash is stored. */

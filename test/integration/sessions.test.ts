@@ -441,6 +441,33 @@ describe('invitations', () => {
     expectError(await http(server, 'DELETE', `/api/statutes/${statuteId}/invitations/${invitation.id}`, { headers: bearer(server.admin.token) }), 404, 'not_found')
   })
 
+  it('a beheerder removed or given another role loses the open invitations they made; the others\' stay usable', async () => {
+    const { server, statuteId, college, invite } = await scene()
+    const byAdmin = await invite(`van.de.beheerder.${newId(6)}@samenspel.test`)
+    const inviteAs = async (token: string, email: string) => {
+      const response = await http<{ id: string; link: string }>(server, 'POST', `/api/statutes/${statuteId}/invitations`, { body: { email, role: 'beheerder', partyId: college.id }, headers: bearer(token) })
+      expect(response.status).toBe(201)
+      return { id: response.body.id, token: response.body.link.split('/uitnodiging/')[1]! }
+    }
+    for (const leaves of ['removed', 'demoted'] as const) {
+      const bea = await createTestUser(server, `Bea ${leaves}`)
+      await addMember(server, statuteId, bea, 'beheerder', 'Griffie')
+      // About to go, Bea invites a second address of her own as beheerder.
+      const own = await inviteAs(bea.token, `bea.${leaves}.${newId(6)}@prive.test`)
+      const change = leaves === 'removed'
+        ? await http(server, 'DELETE', `/api/statutes/${statuteId}/members/${bea.user.id}`, { headers: bearer(server.admin.token) })
+        : await http(server, 'PATCH', `/api/statutes/${statuteId}/members/${bea.user.id}`, { body: { role: 'redacteur' }, headers: bearer(server.admin.token) })
+      expect(change.status, leaves).toBe(leaves === 'removed' ? 204 : 200)
+      expectError(await http(server, 'GET', `/api/invitations/${own.token}`), 410, 'invitation_revoked')
+      expectError(await http(server, 'POST', `/api/invitations/${own.token}/accept`, { body: { name: 'Bea Terug', password: 'weer binnen wachtwoord' } }), 410, 'invitation_revoked')
+      const audit = await http<{ entries: Array<{ action: string; details: Record<string, unknown> }> }>(server, 'GET', '/api/audit', { headers: bearer(server.admin.token) })
+      expect(audit.status).toBe(200)
+      expect(audit.body.entries.some((e) => e.action === 'invitation.revoked' && e.details.invitationId === own.id && e.details.inviter === bea.user.id), leaves).toBe(true)
+    }
+    // The administrator's invitation is untouched.
+    expect((await http(server, 'GET', `/api/invitations/${byAdmin.token}`)).status).toBe(200)
+  })
+
   it('an unknown link is 404; a signed-in person with another e-mail address gets 403 and the link stays usable', async () => {
     const { server, statuteId, invite } = await scene()
     expectError(await http(server, 'GET', `/api/invitations/${'x'.repeat(43)}`), 404, 'not_found')
