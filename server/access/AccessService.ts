@@ -3,7 +3,7 @@
  * are not members (a statute's existence does not leak) and 403 to members without the right.
  */
 import { newId } from '../../model/ids.js'
-import { DEFAULT_PARTIES, type Role } from '../../model/roles.js'
+import { DEFAULT_PARTIES, canManage, type Role } from '../../model/roles.js'
 import type { AccessStore, AccountStore, InvitationRecord, MembershipRecord, PartyRecord } from '../storage/AccessStore.js'
 import type { NewStatuteAccess } from '../storage/StatuteStore.js'
 import { badRequest, conflict, forbidden, notFound, AppError } from '../errors.js'
@@ -104,8 +104,10 @@ export class AccessService {
     if (!result.ok) throw result.reason === 'not_member' ? notMemberOfStatute() : lastBeheerder()
     const { before, after = before } = result
     await this.audit.record(actor, 'member.changed', statuteId, { userId, from: { role: before.role, partyId: before.partyId, canAgree: before.canAgree }, to: { role: after.role, partyId: after.partyId, canAgree: after.canAgree } })
-    if (before.role === 'beheerder' && after.role !== 'beheerder') await this.revokeInvitationsBy(actor, statuteId, userId)
+    // Connections and streams end first: whatever happens to the invitations below, the person's
+    // old rights stop at once.
     this.changed(statuteId, userId)
+    if (before.role === 'beheerder' && after.role !== 'beheerder') await this.revokeInvitationsBy(actor, statuteId, userId)
     return after
   }
 
@@ -113,15 +115,17 @@ export class AccessService {
     const result = await this.access.removeMembership(statuteId, userId)
     if (!result.ok) throw result.reason === 'not_member' ? notMemberOfStatute() : lastBeheerder()
     await this.audit.record(actor, 'member.removed', statuteId, { userId, role: result.before.role })
-    await this.revokeInvitationsBy(actor, statuteId, userId)
     this.changed(statuteId, userId)
+    await this.revokeInvitationsBy(actor, statuteId, userId)
   }
 
   /**
    * Revokes the open invitations someone made, when they are no longer a beheerder of the statute
    * (removed or given another role): otherwise a beheerder about to be removed could invite a
    * second address of their own and come back with it. The other beheerders see the revoked
-   * invitations in the list and in the audit log, and can invite again.
+   * invitations in the list and in the audit log, and can invite again. An invitation stored
+   * while this runs (made just before the change) is refused when used: openInvitation checks
+   * that its maker is still a beheerder.
    */
   private async revokeInvitationsBy(actor: Actor, statuteId: string, userId: string): Promise<void> {
     const now = new Date()
@@ -177,6 +181,9 @@ export class AccessService {
     if (invitation.acceptedAt) throw gone('invitation_used', 'Deze uitnodiging is al gebruikt. Meld u aan.')
     if (invitation.revokedAt) throw gone('invitation_revoked', 'Deze uitnodiging is ingetrokken.')
     if (Date.parse(invitation.expiresAt) <= Date.now()) throw gone('invitation_expired', 'Deze uitnodiging is verlopen. Vraag de beheerder om een nieuwe.')
+    // Made by someone who is no longer a beheerder here: as good as revoked (revokeInvitationsBy).
+    const maker = await this.access.getMembership(invitation.statuteId, invitation.createdBy)
+    if (!canManage(maker?.role)) throw gone('invitation_revoked', 'Deze uitnodiging is ingetrokken.')
     return invitation
   }
 

@@ -482,10 +482,16 @@ export class Room {
       encoding.writeVarString(encoder, JSON.stringify(vouch(state, connection.identity)))
     }
     awarenessProtocol.applyAwarenessUpdate(this.awareness, encoding.toUint8Array(encoder), ws)
+    const announced = own.filter(({ state }) => state !== null).map(({ clientId }) => clientId)
+    // Relaying it may have cut this connection (deliver: it does not read). Then what it just
+    // announced goes at once, as everything it spoke for did.
+    if (!this.connections.has(ws)) {
+      if (announced.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, announced, null)
+      return
+    }
     // Record which ids this socket speaks for, so they vanish when it closes. An echoed removal
     // (state null) of someone who left claims nothing.
-    for (const { clientId, state } of own) {
-      if (state === null) continue
+    for (const clientId of announced) {
       connection.awarenessIds.add(clientId)
       this.awarenessOwners.set(clientId, connection.identity.userId)
     }

@@ -468,6 +468,31 @@ describe('invitations', () => {
     expect((await http(server, 'GET', `/api/invitations/${byAdmin.token}`)).status).toBe(200)
   })
 
+  it('an invitation stored after its maker stopped being a beheerder (it was made just before) is refused when used', async () => {
+    const { server, statuteId, college } = await scene()
+    const bea = await createTestUser(server, 'Bea Gelijktijdig')
+    await addMember(server, statuteId, bea, 'beheerder', 'Griffie')
+    expect((await http(server, 'PATCH', `/api/statutes/${statuteId}/members/${bea.user.id}`, { body: { role: 'lezer' }, headers: bearer(server.admin.token) })).status).toBe(200)
+    // As if her request had passed the route's check before the change and were stored after it.
+    const token = `gelijktijdig-${newId(24)}`
+    await server.store.access.createInvitation({
+      id: newId(),
+      statuteId,
+      email: `bea.${newId(6)}@prive.test`,
+      role: 'beheerder',
+      partyId: college.id,
+      canAgree: true,
+      tokenHash: hashSecret(token),
+      createdBy: bea.user.id,
+      createdAt: new Date().toISOString(),
+      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+      acceptedAt: null,
+      revokedAt: null,
+    })
+    expectError(await http(server, 'GET', `/api/invitations/${token}`), 410, 'invitation_revoked')
+    expectError(await http(server, 'POST', `/api/invitations/${token}/accept`, { body: { name: 'Bea Terug', password: 'weer binnen wachtwoord' } }), 410, 'invitation_revoked')
+  })
+
   it('an unknown link is 404; a signed-in person with another e-mail address gets 403 and the link stays usable', async () => {
     const { server, statuteId, invite } = await scene()
     expectError(await http(server, 'GET', `/api/invitations/${'x'.repeat(43)}`), 404, 'not_found')

@@ -5,6 +5,7 @@
  * cases the server keeps running, the others keep editing, and nothing stored is lost.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type WebSocket from 'ws'
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
 import * as decoding from 'lib0/decoding'
@@ -13,7 +14,7 @@ import { MessageType, SyncMessageType } from '../../model/protocol.js'
 import { startTestServer } from '../helpers/server.js'
 import { stateOf, waitFor } from '../helpers/clients.js'
 import { appendParagraph } from '../helpers/ydocs.js'
-import { openRawSocket, within, type RawSocket } from '../helpers/rawSocket.js'
+import { awarenessFrame, awarenessPayload, openRawSocket, within, type RawSocket } from '../helpers/rawSocket.js'
 import { expectNothingLost, expectUndisturbed, setUpScene, tearDownScene, type Scene } from '../helpers/bystanders.js'
 
 const MAX_BUFFERED_BYTES = 256 * 1024
@@ -119,6 +120,33 @@ describe('clients that ask much and read little', () => {
     raw.ws.resume()
     const closed = await within(raw.closed, 5000, 'the raw socket to close')
     expect(closed.code).toBe(1006)
+    await expectUndisturbed(s)
+    await expectNothingLost(s)
+  })
+
+  it('a connection cut while its own new presence is relayed leaves no presence behind', async () => {
+    const s = scene!
+    await growStatute(s, 256)
+    const raw = await openedRawSocket(s)
+    const room = s.server.rooms.openRooms.get(s.statuteId)!
+    await waitFor(() => room.connectionCount === 3, 5000, 'the raw socket in the room')
+    // The server's end of the raw socket (the administrator's; the bystanders are Anna and Bram).
+    const connections = (room as unknown as { connections: Map<WebSocket, { identity: { userId: string } }> }).connections
+    const serverSide = [...connections].find(([, c]) => c.identity.userId === s.server.admin.user.id)![0]
+    raw.ws.pause()
+    const request = askForEverything()
+    // Replies are written while less than the limit waits; the one that goes over is not cut yet.
+    for (let i = 0; i < 400 && serverSide.bufferedAmount <= MAX_BUFFERED_BYTES; i++) {
+      raw.ws.send(request)
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+    expect(serverSide.bufferedAmount).toBeGreaterThan(MAX_BUFFERED_BYTES)
+    expect(room.connectionCount).toBe(3)
+    // Now it announces itself: relaying that to everyone, itself included, cuts it.
+    raw.ws.send(awarenessFrame(awarenessPayload(7070, 1, '{"user":{"name":"Traag"}}')))
+    await waitFor(() => room.connectionCount === 2, 5000, 'the connection to be cut off')
+    expect(room.awareness.getStates().has(7070)).toBe(false)
+    await waitFor(() => !s.b.provider.awareness.getStates().has(7070), 5000, 'the presence to go at Bram')
     await expectUndisturbed(s)
     await expectNothingLost(s)
   })

@@ -165,5 +165,12 @@ export function agreementRoutes(app: FastifyInstance, deps: RouteDeps): void {
       clearInterval(keepAlive)
       unsubscribe()
     })
+    // The person's access may have changed while it was checked above, before there was a
+    // subscription to end: checked once more, now that a change would end it.
+    if (!(await deps.access.member(request.principal, statuteId).then(() => true, () => false))) {
+      clearInterval(keepAlive)
+      unsubscribe()
+      raw.end()
+    }
   })
 }
