@@ -30,7 +30,7 @@
  * Refused: more than 10 MB, or more than 200 MB unpacked or 25 MB of XML (413), and anything that is
  * not a readable .docx (400 invalid_docx), with a hint for old binary Word files (.doc).
  */
-import { inflateRawSync } from 'node:zlib'
+import { createInflateRaw } from 'node:zlib'
 import mammoth from 'mammoth'
 import { DomUtils, ElementType, parseDocument } from 'htmlparser2'
 import type { RichTextDoc, RichTextMark, RichTextNode } from '../../model/richText.js'
@@ -86,7 +86,7 @@ const STYLE_MAP = [
 // The container: refuse what is not a .docx before mammoth reads it.
 
 /** Checks the bytes are a zip whose entries unpack to a sane size; throws invalid_docx / 413. */
-function checkContainer(bytes: Uint8Array): void {
+async function checkContainer(bytes: Uint8Array): Promise<void> {
   if (bytes.length > IMPORT_LIMITS.maxFileBytes) throw payloadTooLarge('Het bestand is groter dan 10 MB.')
   if (bytes.length === 0) throw invalidDocx('Het bestand is leeg.', 'empty')
   const startsWith = (...magic: number[]): boolean => magic.every((b, i) => bytes[i] === b)
@@ -98,96 +98,128 @@ function checkContainer(bytes: Uint8Array): void {
     throw invalidDocx('Het is een RTF-bestand. Open het in Word en kies "Opslaan als" → Word-document (.docx).', 'rtf')
   }
   if (!startsWith(0x50, 0x4b, 0x03, 0x04)) throw invalidDocx(undefined, 'not-a-zip')
-  checkUnpackedSizes(bytes)
+  await checkUnpackedSizes(bytes)
 }
 
 interface ZipEntry {
   readonly name: string
+  /** Named like an XML part, or named by a Unicode Path field (which JSZip reads instead of the name). */
+  readonly countsAsXml: boolean
   readonly method: number
   readonly compressedSize: number
-  /** The unpacked size the zip declares (Infinity: a ZIP64 size, which no Word document needs). */
   readonly size: number
   readonly localHeader: number
 }
 
 const ZIP_STORED = 0
 const ZIP_DEFLATED = 8
+/** ZIP64 markers: a size, offset or count too large for its field, given in a ZIP64 record instead. */
+const ZIP64_32 = 0xffffffff
+const ZIP64_16 = 0xffff
+/** Info-ZIP's Unicode Path extra field. */
+const UNICODE_PATH_FIELD = 0x7075
+const UTF8_FLAG = 0x0800
 
 /**
  * Refuses a zip that unpacks to more than MAX_UNPACKED_BYTES (MAX_XML_BYTES of XML), by the sizes
  * it declares and by what it really holds. JSZip (inside mammoth) reads every central-directory
- * record there is, whatever count the end record gives, and unpacks a whole entry before it
- * compares the result with the declared size; so a zip declaring small sizes (or no entries at
- * all) could make it unpack gigabytes. Here the records are read as JSZip reads them, the count
- * must match, and each entry is unpacked once, never beyond its declared size, before mammoth
- * sees the file. That costs one extra unpacking of what mammoth unpacks anyway.
+ * record there is, whatever count the end record gives, shifts its reading when the end record's
+ * directory size does not fit, switches to ZIP64 records on their markers, and unpacks a whole
+ * entry before it compares the result with the declared size. So here the end record must agree
+ * with the directory exactly (no ZIP64: no Word document needs it), the records are read as JSZip
+ * reads them, and each entry is unpacked once, streamed and counted, never past its declared size,
+ * before mammoth sees the file. Unpacking runs on zlib's thread pool, not on the event loop.
  */
-function checkUnpackedSizes(bytes: Uint8Array): void {
+async function checkUnpackedSizes(bytes: Uint8Array): Promise<void> {
   const entries = centralDirectory(bytes)
   let total = 0
   let xml = 0
   for (const entry of entries) {
     total += entry.size
-    if (/\.(xml|rels)$/i.test(entry.name)) xml += entry.size
+    if (entry.countsAsXml) xml += entry.size
   }
   if (total > MAX_UNPACKED_BYTES || xml > MAX_XML_BYTES) throw payloadTooLarge('Het bestand is uitgepakt te groot om in te lezen.')
   for (const entry of entries) {
-    if (unpackedSize(bytes, entry) !== entry.size) throw invalidDocx(undefined, 'corrupt-zip')
+    if ((await unpackedSize(bytes, entry)) !== entry.size) throw invalidDocx(undefined, 'corrupt-zip')
   }
 }
 
-/** The zip's central directory, read as JSZip reads it; throws invalid_docx if it is missing or inconsistent. */
+/** The zip's central directory, read as JSZip reads it; throws invalid_docx if it is missing or does not add up. */
 function centralDirectory(bytes: Uint8Array): ZipEntry[] {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  // The end-of-central-directory record sits at the end, before a comment of at most 64 KB.
-  let eocd = -1
-  for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 22 - 0xffff); i--) {
-    if (view.getUint32(i, true) === 0x06054b50) {
-      eocd = i
-      break
-    }
-  }
-  if (eocd < 0) throw invalidDocx(undefined, 'not-a-zip')
-  const declaredCount = view.getUint16(eocd + 10, true)
-  let offset = view.getUint32(eocd + 16, true)
+  // The end-of-central-directory record: the last one in the file, as JSZip takes it, followed by
+  // exactly its comment.
+  const eocd = buffer.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]))
+  if (eocd < 0 || eocd + 22 > bytes.length) throw invalidDocx(undefined, 'not-a-zip')
+  const corrupt = (): AppError => invalidDocx(undefined, 'corrupt-zip')
+  if (eocd + 22 + view.getUint16(eocd + 20, true) !== bytes.length) throw corrupt()
+  const disk = view.getUint16(eocd + 4, true)
+  const directoryDisk = view.getUint16(eocd + 6, true)
+  const countOnDisk = view.getUint16(eocd + 8, true)
+  const count = view.getUint16(eocd + 10, true)
+  const size = view.getUint32(eocd + 12, true)
+  const start = view.getUint32(eocd + 16, true)
+  if (disk !== 0 || directoryDisk !== 0 || countOnDisk !== count || count === 0 || count === ZIP64_16 || size === ZIP64_32 || start === ZIP64_32) throw corrupt()
+  // The directory ends where the end record begins: JSZip reads it from there without shifting.
+  if (start + size !== eocd) throw corrupt()
   const entries: ZipEntry[] = []
-  while (offset + 4 <= bytes.length && view.getUint32(offset, true) === 0x02014b50) {
-    if (offset + 46 > bytes.length || entries.length >= 0xffff) throw invalidDocx(undefined, 'corrupt-zip')
-    const raw = view.getUint32(offset + 24, true)
+  let offset = start
+  while (offset < eocd) {
+    if (offset + 46 > eocd || view.getUint32(offset, true) !== 0x02014b50) throw corrupt()
+    const flags = view.getUint16(offset + 8, true)
+    const compressedSize = view.getUint32(offset + 20, true)
+    const unpacked = view.getUint32(offset + 24, true)
     const nameLength = view.getUint16(offset + 28, true)
-    entries.push({
-      name: new TextDecoder().decode(bytes.subarray(offset + 46, Math.min(bytes.length, offset + 46 + nameLength))),
-      method: view.getUint16(offset + 10, true),
-      compressedSize: view.getUint32(offset + 20, true),
-      size: raw === 0xffffffff ? Number.POSITIVE_INFINITY : raw,
-      localHeader: view.getUint32(offset + 42, true),
-    })
-    offset += 46 + nameLength + view.getUint16(offset + 30, true) + view.getUint16(offset + 32, true)
+    const extraLength = view.getUint16(offset + 30, true)
+    const localHeader = view.getUint32(offset + 42, true)
+    if (compressedSize === ZIP64_32 || unpacked === ZIP64_32 || localHeader === ZIP64_32) throw corrupt()
+    const name = new TextDecoder().decode(bytes.subarray(offset + 46, Math.min(eocd, offset + 46 + nameLength)))
+    const extraStart = offset + 46 + nameLength
+    const unicodePath = (flags & UTF8_FLAG) === 0 && hasExtraField(view, extraStart, Math.min(eocd, extraStart + extraLength), UNICODE_PATH_FIELD)
+    entries.push({ name, countsAsXml: unicodePath || /\.(xml|rels)$/i.test(name), method: view.getUint16(offset + 10, true), compressedSize, size: unpacked, localHeader })
+    offset = extraStart + extraLength + view.getUint16(offset + 32, true)
   }
-  if (entries.length === 0 || entries.length !== declaredCount) throw invalidDocx(undefined, 'corrupt-zip')
+  // Exactly the records the end record counts, ending exactly at it.
+  if (offset !== eocd || entries.length !== count) throw corrupt()
   return entries
 }
 
+function hasExtraField(view: DataView, from: number, to: number, id: number): boolean {
+  for (let at = from; at + 4 <= to; at += 4 + view.getUint16(at + 2, true)) {
+    if (view.getUint16(at, true) === id) return true
+  }
+  return false
+}
+
 /**
- * What one entry really unpacks to, counted at most to one byte past its declared size (so a
- * lying entry costs no more than an honest one); -1 if it cannot be read.
+ * What one entry really unpacks to, counted as it streams and at most to one byte past its declared
+ * size (so a lying entry costs no more than an honest one); -1 if it cannot be read.
  */
-function unpackedSize(bytes: Uint8Array, entry: ZipEntry): number {
+function unpackedSize(bytes: Uint8Array, entry: ZipEntry): Promise<number> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const at = entry.localHeader
-  if (at + 30 > bytes.length || view.getUint32(at, true) !== 0x04034b50) return -1
+  if (at + 30 > bytes.length || view.getUint32(at, true) !== 0x04034b50) return Promise.resolve(-1)
   const start = at + 30 + view.getUint16(at + 26, true) + view.getUint16(at + 28, true)
   const end = start + entry.compressedSize
-  if (end > bytes.length) return -1
+  if (end > bytes.length) return Promise.resolve(-1)
   const data = bytes.subarray(start, end)
-  if (entry.method === ZIP_STORED) return data.length
-  if (entry.method !== ZIP_DEFLATED) return -1
-  try {
-    return inflateRawSync(data, { maxOutputLength: entry.size + 1 }).length
-  } catch {
-    // More than declared (ERR_BUFFER_TOO_LARGE), or not deflate data at all.
-    return -1
-  }
+  if (entry.method === ZIP_STORED) return Promise.resolve(data.length)
+  if (entry.method !== ZIP_DEFLATED) return Promise.resolve(-1)
+  return new Promise((resolve) => {
+    const inflate = createInflateRaw()
+    let length = 0
+    inflate.on('data', (chunk: Buffer) => {
+      length += chunk.length
+      if (length > entry.size) {
+        inflate.destroy()
+        resolve(-1)
+      }
+    })
+    inflate.on('end', () => resolve(length))
+    inflate.on('error', () => resolve(-1))
+    inflate.end(data)
+  })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -618,7 +650,7 @@ function mammothWarnings(messages: ReadonlyArray<{ type: string; message: string
 
 /** Reads a .docx as a statute. Throws AppError invalid_docx (400) or payload_too_large (413). */
 export async function parseDocx(bytes: Uint8Array): Promise<ImportedDocument> {
-  checkContainer(bytes)
+  await checkContainer(bytes)
   let html: string
   let messages: ReadonlyArray<{ type: string; message: string }>
   let removedControls = 0

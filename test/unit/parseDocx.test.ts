@@ -223,6 +223,54 @@ describe('parseDocx', () => {
     expect((await parseDocx(await gedragscodeDocx())).chapters.length).toBeGreaterThan(0)
   })
 
+  it('refuses a zip whose end record does not match its directory exactly (JSZip would read another one)', async () => {
+    const original = Buffer.from(await gedragscodeDocx())
+    const eocdOf = (bytes: Buffer): number => bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]))
+    const tampered: Array<[string, (bytes: Buffer) => Buffer]> = [
+      // A smaller directory size makes JSZip shift all its reading by the difference.
+      ['directory size too small', (b) => (b.writeUInt32LE(b.readUInt32LE(eocdOf(b) + 12) - 46, eocdOf(b) + 12), b)],
+      ['directory size too large', (b) => (b.writeUInt32LE(b.readUInt32LE(eocdOf(b) + 12) + 46, eocdOf(b) + 12), b)],
+      // ZIP64 markers make JSZip look for ZIP64 records instead.
+      ['ZIP64 count', (b) => (b.writeUInt16LE(0xffff, eocdOf(b) + 8), b.writeUInt16LE(0xffff, eocdOf(b) + 10), b)],
+      ['ZIP64 offset', (b) => (b.writeUInt32LE(0xffffffff, eocdOf(b) + 16), b)],
+      ['another disk', (b) => (b.writeUInt16LE(1, eocdOf(b) + 4), b)],
+      ['bytes after the end record', (b) => Buffer.concat([b, Buffer.from('PK')])],
+    ]
+    for (const [what, tamper] of tampered) {
+      const error = await refusal(tamper(Buffer.from(original)))
+      expect([what, error.status, error.code, error.details]).toEqual([what, 400, 'invalid_docx', { reason: 'corrupt-zip' }])
+    }
+    // A zip comment is fine (control case).
+    const commented = Buffer.concat([original, Buffer.from('opmerking')])
+    commented.writeUInt16LE(9, eocdOf(commented) + 20)
+    expect((await parseDocx(commented)).chapters.length).toBeGreaterThan(0)
+  })
+
+  it('counts a part named through a Unicode Path field as XML, as JSZip reads that name', async () => {
+    // An entry named "media/plaatje.bin" declaring 30 MB, with a Unicode Path field (as JSZip
+    // would call it "word/document.xml"): over the 25 MB for XML.
+    const zip = new JSZip()
+    zip.file('[Content_Types].xml', '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+    zip.file('media/plaatje.bin', 'b'.repeat(30 * 1024 * 1024))
+    const packed = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' })
+    // Without the field: 30 MB of other data passes the size check (and fails later on content).
+    expect((await refusal(packed)).code).toBe('invalid_docx')
+    // Give the entry a Unicode Path extra field (header id 0x7075): rebuild its central record.
+    let at = -1
+    expect(patchCentralDirectory(packed, 'media/plaatje.bin', (offset) => (at = offset))).toBe(true)
+    const record = packed.subarray(at)
+    expect(record.subarray(46, 46 + 17).toString()).toBe('media/plaatje.bin')
+    const field = Buffer.concat([Buffer.from([0x75, 0x70]), Buffer.alloc(2), Buffer.from([1, 0, 0, 0, 0]), Buffer.from('word/document.xml')])
+    field.writeUInt16LE(field.length - 4, 2)
+    const extraLength = record.readUInt16LE(30)
+    const rebuilt = Buffer.concat([packed.subarray(0, at + 46 + 17 + extraLength), field, packed.subarray(at + 46 + 17 + extraLength)])
+    rebuilt.writeUInt16LE(extraLength + field.length, at + 30)
+    const eocd = rebuilt.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]))
+    rebuilt.writeUInt32LE(rebuilt.readUInt32LE(eocd + 12) + field.length, eocd + 12)
+    const error = await refusal(rebuilt)
+    expect([error.status, error.code]).toEqual([413, 'payload_too_large'])
+  })
+
   it('tells that an old .doc file must be saved as .docx, and refuses more than 10 MB', async () => {
     const doc = await refusal(oldWordDoc())
     expect(doc.code).toBe('invalid_docx')
