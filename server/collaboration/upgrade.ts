@@ -99,7 +99,7 @@ export function createCollaborationServer(registry: RoomRegistry, options: Colla
           refuse(request, socket, head, admitted.refusal[0], admitted.refusal[1])
           return
         }
-        const { room, identity, canEdit } = admitted
+        const { room, identity, canEdit, stillAdmitted } = admitted
         if (socket.destroyed) {
           registry.release(room)
           return
@@ -109,6 +109,11 @@ export function createCollaborationServer(registry: RoomRegistry, options: Colla
           connected = true
           wss.emit('connection', ws, request)
           room.addConnection(ws, identity, canEdit)
+          // The person's access may have changed while it was checked, before there was a
+          // connection to end: checked once more, now that a change would end it.
+          void stillAdmitted().then((admittedStill) => {
+            if (!admittedStill && ws.readyState === ws.OPEN) ws.close(CloseCode.accessChanged, 'Uw rechten zijn gewijzigd')
+          })
         })
         // ws answered the handshake with an HTTP error (no key, wrong version): nobody holds the room.
         if (!connected) registry.release(room)
@@ -120,7 +125,7 @@ export function createCollaborationServer(registry: RoomRegistry, options: Colla
     )
   }
 
-  type Admission = { room: Room; identity: MemberIdentity; canEdit: boolean } | { refusal: [number, string] }
+  type Admission = { room: Room; identity: MemberIdentity; canEdit: boolean; stillAdmitted: () => Promise<boolean> } | { refusal: [number, string] }
 
   /** Who is connecting, whether they are a member, and the loaded room. */
   const admit = async (request: IncomingMessage, url: URL, statuteId: string): Promise<Admission> => {
@@ -131,7 +136,8 @@ export function createCollaborationServer(registry: RoomRegistry, options: Colla
     if (sessionToken && request.headers.origin && !isSameOrigin(request.headers, options.allowedOrigins)) {
       return { refusal: [CloseCode.forbidden, 'Verbinding van een andere website geweigerd'] }
     }
-    const principal = await options.auth.authenticate(token ? { bearerToken: token } : { sessionToken })
+    const credentials = token ? { bearerToken: token } : { sessionToken }
+    const principal = await options.auth.authenticate(credentials)
     if (!principal) return { refusal: [CloseCode.unauthorized, 'Niet aangemeld (not signed in)'] }
     const membership = await options.access.member(principal, statuteId).catch(() => undefined)
     // Non-members hear the same as for a statute that does not exist.
@@ -140,7 +146,14 @@ export function createCollaborationServer(registry: RoomRegistry, options: Colla
     const room = await registry.open(statuteId)
     if (!room) return { refusal: [CloseCode.notFound, 'Onbekend statuut (unknown statute)'] }
     const identity: MemberIdentity = { userId: principal.user.id, name: principal.user.name, role: membership.role, party: party?.name ?? '' }
-    return { room, identity, canEdit: canEditText(membership.role) }
+    // Whether the credentials and the membership still hold as they were admitted.
+    const stillAdmitted = async (): Promise<boolean> => {
+      const again = await options.auth.authenticate(credentials).catch(() => undefined)
+      if (again?.user.id !== principal.user.id) return false
+      const now = await options.access.member(again, statuteId).catch(() => undefined)
+      return now !== undefined && now.role === membership.role && now.partyId === membership.partyId
+    }
+    return { room, identity, canEdit: canEditText(membership.role), stillAdmitted }
   }
 
   return {
