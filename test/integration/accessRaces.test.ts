@@ -77,4 +77,18 @@ describe('access that changes while it is checked', () => {
     await waitFor(() => stream.ended, 5000, 'the stream to end')
     expect(s.events.subscriberCount).toBe(0)
   })
+
+  it('an event stream opened with a token revoked meanwhile is ended once subscribed', async () => {
+    const { s, id, person } = await scene()
+    const tokens = await api<{ tokens: Array<{ id: string }> }>(s, 'GET', '/api/account/tokens', undefined, { token: person.token })
+    const gate = gateMemberChecks(s, person.user.id)
+    const opening = listenToEvents(s, id, person.token)
+    await within(gate.reached, 5000, 'the membership check')
+    expect((await api(s, 'DELETE', `/api/account/tokens/${tokens.body.tokens[0]!.id}`, undefined, { token: person.token })).status).toBe(204)
+    gate.open()
+    const stream = await opening
+    cleanup.push(() => stream.close())
+    await waitFor(() => stream.ended, 5000, 'the stream to end')
+    expect(s.events.subscriberCount).toBe(0)
+  })
 })

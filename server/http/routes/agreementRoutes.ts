@@ -9,7 +9,7 @@ import type { StatuteSnapshot } from '../../../model/snapshot.js'
 import { badRequest, notFound } from '../../errors.js'
 import { DECISIONS, PHASES } from '../../storage/AgreementStore.js'
 import { compareSnapshots } from '../../versions/compareSnapshots.js'
-import { requirePrincipal } from '../requestAuth.js'
+import { SESSION_COOKIE, bearerToken, requirePrincipal } from '../requestAuth.js'
 import { statuteParams, versionNumber } from '../schemas.js'
 import { parse } from '../validation.js'
 import type { RouteDeps } from './deps.js'
@@ -166,8 +166,13 @@ export function agreementRoutes(app: FastifyInstance, deps: RouteDeps): void {
       unsubscribe()
     })
     // The person's access may have changed while it was checked above, before there was a
-    // subscription to end: checked once more, now that a change would end it.
-    if (!(await deps.access.member(request.principal, statuteId).then(() => true, () => false))) {
+    // subscription to end: credentials and membership checked once more, now that a change would
+    // end it.
+    const bearer = bearerToken(request.headers.authorization)
+    const sessionToken = request.cookies[SESSION_COOKIE]
+    const again = bearer || sessionToken ? await deps.auth.authenticate(bearer ? { bearerToken: bearer } : { sessionToken }).catch(() => undefined) : undefined
+    const stillMember = again?.user.id === request.principal!.user.id && (await deps.access.member(again, statuteId).then(() => true, () => false))
+    if (!stillMember) {
       clearInterval(keepAlive)
       unsubscribe()
       raw.end()
