@@ -154,6 +154,8 @@ export class Room {
   private destroyed = false
   /** In the phases 'ter vaststelling' and 'vastgesteld' nobody changes the text. */
   private frozen = false
+  /** RoomOptions.maxBufferedBytes, or its default. */
+  private readonly maxBufferedBytes: number
 
   constructor(
     readonly id: string,
@@ -163,6 +165,7 @@ export class Room {
     private readonly options: RoomOptions,
   ) {
     this.logLength = initialLogLength
+    this.maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES
     this.awareness = new awarenessProtocol.Awareness(doc)
     // The server is not a participant: it holds no awareness state of its own.
     this.awareness.setLocalState(null)
@@ -587,12 +590,12 @@ export class Room {
    * off, not buffered for without end. It reconnects and syncs what it missed.
    */
   private deliver(ws: WebSocket, connection: Connection, message: PreparedMessage): void {
-    const limit = this.options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES
-    if (ws.bufferedAmount <= limit) {
+    const buffered = ws.bufferedAmount
+    if (buffered <= this.maxBufferedBytes) {
       sendPrepared(ws, message, connection.afterSend)
       return
     }
-    this.options.logger.warn({ room: this.id, user: connection.identity.userId, buffered: ws.bufferedAmount, limit }, 'cut off a connection that does not read what is sent to it')
+    this.options.logger.warn({ room: this.id, user: connection.identity.userId, buffered, limit: this.maxBufferedBytes }, 'cut off a connection that does not read what is sent to it')
     ws.terminate()
     this.removeConnection(ws)
   }

@@ -15,6 +15,7 @@ import { fastifyCookie } from '@fastify/cookie'
 import { canEditText, type MemberIdentity } from '../../model/roles.js'
 import type { AuthService } from '../auth/AuthService.js'
 import type { AccessService } from '../access/AccessService.js'
+import { membershipNow } from '../access/recheck.js'
 import { bearerToken, isSameOrigin, SESSION_COOKIE } from '../http/requestAuth.js'
 import type { Room, RoomLogger } from './Room.js'
 import type { RoomRegistry } from './RoomRegistry.js'
@@ -148,9 +149,7 @@ export function createCollaborationServer(registry: RoomRegistry, options: Colla
     const identity: MemberIdentity = { userId: principal.user.id, name: principal.user.name, role: membership.role, party: party?.name ?? '' }
     // Whether the credentials and the membership still hold as they were admitted.
     const stillAdmitted = async (): Promise<boolean> => {
-      const again = await options.auth.authenticate(credentials).catch(() => undefined)
-      if (again?.user.id !== principal.user.id) return false
-      const now = await options.access.member(again, statuteId).catch(() => undefined)
+      const now = await membershipNow(options.auth, options.access, credentials, principal.user.id, statuteId)
       return now !== undefined && now.role === membership.role && now.partyId === membership.partyId
     }
     return { room, identity, canEdit: canEditText(membership.role), stillAdmitted }

@@ -119,6 +119,7 @@ const ZIP64_16 = 0xffff
 /** Info-ZIP's Unicode Path extra field. */
 const UNICODE_PATH_FIELD = 0x7075
 const UTF8_FLAG = 0x0800
+const utf8 = new TextDecoder()
 
 /**
  * Refuses a zip that unpacks to more than MAX_UNPACKED_BYTES (MAX_XML_BYTES of XML), by the sizes
@@ -139,8 +140,9 @@ async function checkUnpackedSizes(bytes: Uint8Array): Promise<void> {
     if (entry.countsAsXml) xml += entry.size
   }
   if (total > MAX_UNPACKED_BYTES || xml > MAX_XML_BYTES) throw payloadTooLarge('Het bestand is uitgepakt te groot om in te lezen.')
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   for (const entry of entries) {
-    if ((await unpackedSize(bytes, entry)) !== entry.size) throw invalidDocx(undefined, 'corrupt-zip')
+    if ((await unpackedSize(bytes, view, entry)) !== entry.size) throw invalidDocx(undefined, 'corrupt-zip')
   }
 }
 
@@ -174,7 +176,7 @@ function centralDirectory(bytes: Uint8Array): ZipEntry[] {
     const extraLength = view.getUint16(offset + 30, true)
     const localHeader = view.getUint32(offset + 42, true)
     if (compressedSize === ZIP64_32 || unpacked === ZIP64_32 || localHeader === ZIP64_32) throw corrupt()
-    const name = new TextDecoder().decode(bytes.subarray(offset + 46, Math.min(eocd, offset + 46 + nameLength)))
+    const name = utf8.decode(bytes.subarray(offset + 46, Math.min(eocd, offset + 46 + nameLength)))
     const extraStart = offset + 46 + nameLength
     const unicodePath = (flags & UTF8_FLAG) === 0 && hasExtraField(view, extraStart, Math.min(eocd, extraStart + extraLength), UNICODE_PATH_FIELD)
     entries.push({ name, countsAsXml: unicodePath || /\.(xml|rels)$/i.test(name), method: view.getUint16(offset + 10, true), compressedSize, size: unpacked, localHeader })
@@ -196,8 +198,7 @@ function hasExtraField(view: DataView, from: number, to: number, id: number): bo
  * What one entry really unpacks to, counted as it streams and at most to one byte past its declared
  * size (so a lying entry costs no more than an honest one); -1 if it cannot be read.
  */
-function unpackedSize(bytes: Uint8Array, entry: ZipEntry): Promise<number> {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+function unpackedSize(bytes: Uint8Array, view: DataView, entry: ZipEntry): Promise<number> {
   const at = entry.localHeader
   if (at + 30 > bytes.length || view.getUint32(at, true) !== 0x04034b50) return Promise.resolve(-1)
   const start = at + 30 + view.getUint16(at + 26, true) + view.getUint16(at + 28, true)

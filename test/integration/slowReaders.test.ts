@@ -63,6 +63,16 @@ async function quiet(raw: RawSocket, ms: number): Promise<void> {
   }, 10_000, `${ms} ms without messages`)
 }
 
+/** Stops reading and asks for the whole statute every 5 ms (at most 400 times) until `done()`. */
+async function askWithoutReading(raw: RawSocket, done: () => boolean): Promise<void> {
+  raw.ws.pause()
+  const request = askForEverything()
+  for (let i = 0; i < 400 && !done(); i++) {
+    raw.ws.send(request)
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}
+
 async function openedRawSocket(s: Scene): Promise<RawSocket> {
   const raw = openRawSocket(`${s.server.wsUrl}/${s.statuteId}`)
   s.extra.push({ destroy: () => raw.ws.terminate() })
@@ -109,12 +119,7 @@ describe('clients that ask much and read little', () => {
     const room = s.server.rooms.openRooms.get(s.statuteId)!
     await waitFor(() => room.connectionCount === 3, 5000, 'the raw socket in the room')
     // It stops reading, and keeps asking for the whole statute (about 256 KB a reply).
-    raw.ws.pause()
-    const request = askForEverything()
-    for (let i = 0; i < 400 && room.connectionCount === 3; i++) {
-      raw.ws.send(request)
-      await new Promise((resolve) => setTimeout(resolve, 5))
-    }
+    await askWithoutReading(raw, () => room.connectionCount < 3)
     await waitFor(() => room.connectionCount === 2, 5000, 'the connection to be cut off')
     // Once it reads again it finds the connection gone (cut, without a close frame).
     raw.ws.resume()
@@ -133,13 +138,8 @@ describe('clients that ask much and read little', () => {
     // The server's end of the raw socket (the administrator's; the bystanders are Anna and Bram).
     const connections = (room as unknown as { connections: Map<WebSocket, { identity: { userId: string } }> }).connections
     const serverSide = [...connections].find(([, c]) => c.identity.userId === s.server.admin.user.id)![0]
-    raw.ws.pause()
-    const request = askForEverything()
     // Replies are written while less than the limit waits; the one that goes over is not cut yet.
-    for (let i = 0; i < 400 && serverSide.bufferedAmount <= MAX_BUFFERED_BYTES; i++) {
-      raw.ws.send(request)
-      await new Promise((resolve) => setTimeout(resolve, 5))
-    }
+    await askWithoutReading(raw, () => serverSide.bufferedAmount > MAX_BUFFERED_BYTES)
     expect(serverSide.bufferedAmount).toBeGreaterThan(MAX_BUFFERED_BYTES)
     expect(room.connectionCount).toBe(3)
     // Now it announces itself: relaying that to everyone, itself included, cuts it.

@@ -10,6 +10,7 @@ import { badRequest, notFound } from '../../errors.js'
 import { DECISIONS, PHASES } from '../../storage/AgreementStore.js'
 import { compareSnapshots } from '../../versions/compareSnapshots.js'
 import { SESSION_COOKIE, bearerToken, requirePrincipal } from '../requestAuth.js'
+import { membershipNow } from '../../access/recheck.js'
 import { statuteParams, versionNumber } from '../schemas.js'
 import { parse } from '../validation.js'
 import type { RouteDeps } from './deps.js'
@@ -169,10 +170,8 @@ export function agreementRoutes(app: FastifyInstance, deps: RouteDeps): void {
     // subscription to end: credentials and membership checked once more, now that a change would
     // end it.
     const bearer = bearerToken(request.headers.authorization)
-    const sessionToken = request.cookies[SESSION_COOKIE]
-    const again = bearer || sessionToken ? await deps.auth.authenticate(bearer ? { bearerToken: bearer } : { sessionToken }).catch(() => undefined) : undefined
-    const stillMember = again?.user.id === request.principal!.user.id && (await deps.access.member(again, statuteId).then(() => true, () => false))
-    if (!stillMember) {
+    const credentials = bearer ? { bearerToken: bearer } : { sessionToken: request.cookies[SESSION_COOKIE] }
+    if (!(await membershipNow(deps.auth, deps.access, credentials, request.principal!.user.id, statuteId))) {
       clearInterval(keepAlive)
       unsubscribe()
       raw.end()
